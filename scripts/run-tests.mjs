@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under src/ and test/ with node's own test runner (tsx loads TypeScript).
+// `--unit` leaves out the integration tests (*.int.test.ts and test/e2e). Extra arguments filter by path.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const unit = args.includes('--unit');
+const filters = args.filter((a) => !a.startsWith('--'));
+
+function walk(dir, out) {
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    if (name === 'node_modules') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+let files = [...walk('src', []), ...walk('test', [])].sort();
+if (unit) files = files.filter((f) => !f.endsWith('.int.test.ts') && !f.startsWith(join('test', 'e2e')));
+if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  { stdio: 'inherit', env: { ...process.env, POSOPS_LOG_LEVEL: process.env.POSOPS_LOG_LEVEL ?? 'silent' } },
+);
+process.exit(result.status ?? 1);
