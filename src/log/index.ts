@@ -1,0 +1,3 @@
+// The event log: the durable, replayable source of truth for raw events.
+export type { EventLog, LogRecord, LogRecovery, SegmentLog, SegmentLogOptions } from './log.types.ts';
+export { openSegmentLog } from './segment-log.ts';
