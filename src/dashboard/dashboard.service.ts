@@ -1,0 +1,110 @@
+// Keeps the dashboard's picture of the fleet current: re-reads the diagnosis when nudged (or every
+// refreshMs), folds it into the fleet view and the incident tracker, samples status counts, and tells
+// live listeners what changed.
+
+import type { DashboardDeps, LiveMessage, TerminalSeries } from './dashboard.types.ts';
+import { FleetView } from './fleet-view.ts';
+import { IncidentTracker } from './incident-tracker.ts';
+import { StatusHistory } from './status-history.ts';
+import { TerminalSeriesRecorder } from './terminal-series.ts';
+
+const MAX_LIVE_TERMINALS = 200;
+
+export class Dashboard {
+  readonly view = new FleetView();
+  readonly incidents = new IncidentTracker();
+  readonly history: StatusHistory;
+  readonly recorder: TerminalSeriesRecorder;
+  readonly ready: Promise<void>;
+  private readonly listeners = new Set<(m: LiveMessage) => void>();
+  private readonly cleanups: (() => void)[] = [];
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  private lastRefresh = 0;
+  private nudgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: DashboardDeps) {
+    this.history = new StatusHistory(deps.kv);
+    this.recorder = new TerminalSeriesRecorder(50_000, (terminal, version) => this.view.setVersion(terminal, version));
+    this.ready = this.start();
+  }
+
+  private async start(): Promise<void> {
+    await this.history.load();
+    this.view.setRegistry(await this.deps.registry());
+    await this.refresh();
+    this.history.estimate(this.deps.now(), this.view.entries, this.view.byStatus);
+    await this.history.sample(this.deps.now(), { ...this.view.byStatus });
+    const every = (ms: number, fn: () => Promise<void>) => {
+      const timer = setInterval(() => void fn().catch(() => undefined), ms);
+      timer.unref();
+      this.cleanups.push(() => clearInterval(timer));
+    };
+    every(this.deps.refreshMs ?? 15_000, () => this.refresh());
+    every(this.deps.sampleMs ?? 300_000, () => this.history.sample(this.deps.now(), { ...this.view.byStatus }));
+    if (this.deps.subscribe) this.cleanups.push(this.deps.subscribe(() => this.nudge()));
+    if (this.deps.events) this.cleanups.push(this.deps.events((e) => this.recorder.observe(e)));
+  }
+
+  /** Re-reads the diagnosis soon (at most once a second). */
+  nudge(): void {
+    if (this.nudgeTimer) return;
+    const wait = Math.max(0, this.lastRefresh + 1000 - Date.now());
+    this.nudgeTimer = setTimeout(() => {
+      this.nudgeTimer = undefined;
+      void this.refresh().catch(() => undefined);
+    }, wait);
+    this.nudgeTimer.unref();
+  }
+
+  /** Re-reads registry-independent state: the diagnosis. Concurrent calls share one run (and queue one more). */
+  async refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = this.refreshOnce().finally(() => (this.refreshing = undefined));
+    await this.refreshing;
+    if (this.again) {
+      this.again = false;
+      await this.refresh();
+    }
+  }
+
+  private async refreshOnce(): Promise<void> {
+    this.lastRefresh = Date.now();
+    const report = await this.deps.diagnosis();
+    const changed = this.view.applyReport(report);
+    const incidentChanges = this.incidents.apply(report.incidents, report.at);
+    if (changed.length) {
+      this.emit({ type: 'diagnosis', at: report.at, terminals: changed.slice(0, MAX_LIVE_TERMINALS), more: Math.max(0, changed.length - MAX_LIVE_TERMINALS) });
+    }
+    for (const c of incidentChanges) {
+      const i = c.incident;
+      this.emit({ type: 'incident', at: report.at, incident: { id: i.id, cause: i.cause, open: i.open, count: i.terminals.length, kind: c.kind } });
+    }
+  }
+
+  async reloadRegistry(): Promise<void> {
+    this.view.setRegistry(await this.deps.registry());
+  }
+
+  async series(terminal: string): Promise<TerminalSeries | undefined> {
+    return (await this.deps.terminalSeries?.(terminal)) ?? this.recorder.series(terminal);
+  }
+
+  listen(fn: (m: LiveMessage) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(m: LiveMessage): void {
+    for (const fn of this.listeners) fn(m);
+  }
+
+  close(): void {
+    for (const c of this.cleanups.splice(0)) c();
+    if (this.nudgeTimer) clearTimeout(this.nudgeTimer);
+    this.listeners.clear();
+  }
+}

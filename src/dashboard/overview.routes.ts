@@ -1,0 +1,85 @@
+// Fleet-wide read routes: the cause catalogue, the overview figures, filter choices, incidents, who am I.
+
+import type { FastifyInstance } from 'fastify';
+import { CAUSES, CAUSE_CODES, CATEGORIES, PosopsError } from '../domain/index.ts';
+import { requireCaller, requireStaff } from './caller.ts';
+import type { Dashboard } from './dashboard.service.ts';
+import type { DashboardDeps, TrackedIncident } from './dashboard.types.ts';
+import type { TroubleCounts } from './fleet-view.ts';
+
+const DAY = 24 * 3600_000;
+const TAGS = ['dashboard'];
+
+function topTrouble(map: Map<string, TroubleCounts>, n: number) {
+  return [...map.entries()]
+    .map(([name, c]) => ({ name, ...c, total: c.degraded + c.faulty + c.offline + c.locked }))
+    .filter((r) => r.total > 0)
+    .sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1))
+    .slice(0, n);
+}
+
+export function incidentSummary(i: TrackedIncident) {
+  return { id: i.id, cause: i.cause, scope: i.scope, count: i.terminals.length, since: i.since, open: i.open, closedAt: i.closedAt };
+}
+
+export function registerOverviewRoutes(app: FastifyInstance, dashboard: Dashboard, deps: DashboardDeps): void {
+  app.get('/api/v1/causes', { schema: { tags: TAGS, summary: 'The cause catalogue: codes, categories, zh-CN/en names, remedies' } }, async (request) => {
+    requireCaller(deps, request);
+    return { categories: CATEGORIES, causes: CAUSE_CODES.map((c) => CAUSES[c]) };
+  });
+
+  app.get('/api/v1/dashboard/me', { schema: { tags: TAGS, summary: 'The caller as the dashboard sees it (role, merchant)' } }, async (request) => {
+    const caller = requireCaller(deps, request);
+    return { ...caller, merchantName: caller.merchant ? dashboard.view.merchantNames.get(caller.merchant) : undefined };
+  });
+
+  app.get('/api/v1/dashboard/overview', { schema: { tags: TAGS, summary: 'Fleet figures for the overview page' } }, async (request) => {
+    requireStaff(deps, request);
+    await dashboard.ready;
+    const now = deps.now();
+    const v = dashboard.view;
+    const contracts = v.contractsBetween(now, now + 30 * DAY);
+    const incidents = dashboard.incidents.list().filter((i) => i.open);
+    return {
+      at: new Date(now).toISOString(),
+      total: v.entries.length,
+      byStatus: v.byStatus,
+      byCategory: [...v.byCategory.entries()].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count),
+      byCause: [...v.byCause.entries()].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count),
+      history: { day: dashboard.history.window(now, DAY), week: dashboard.history.window(now, 7 * DAY) },
+      incidents: { open: incidents.length, items: incidents.slice(0, 10).map(incidentSummary) },
+      byRegion: topTrouble(v.byRegion, 12),
+      byModel: topTrouble(v.byModel, 12),
+      contracts: { total: contracts.length, items: contracts.slice(0, 20) },
+    };
+  });
+
+  app.get('/api/v1/dashboard/facets', { schema: { tags: TAGS, summary: 'Choices for the terminal list filters' } }, async (request) => {
+    requireCaller(deps, request);
+    await dashboard.ready;
+    const versions = [...dashboard.view.versions.entries()].sort((a, b) => b[1] - a[1]).slice(0, 50).map(([v]) => v);
+    return { ...dashboard.view.facets, versions };
+  });
+
+  app.get('/api/v1/dashboard/incidents', { schema: { tags: TAGS, summary: 'Incidents, open first, newest first' } }, async (request) => {
+    requireStaff(deps, request);
+    await dashboard.ready;
+    return { incidents: dashboard.incidents.list().map(incidentSummary) };
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/dashboard/incidents/:id',
+    { schema: { tags: TAGS, summary: 'One incident with its terminals and the timeline of joins and leaves', params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } } },
+    async (request) => {
+      requireStaff(deps, request);
+      await dashboard.ready;
+      const i = dashboard.incidents.get(request.params.id);
+      if (!i) throw new PosopsError('INCIDENT_NOT_FOUND', `no incident ${request.params.id}`);
+      const terminals = i.terminals.slice(0, 1000).map((t) => {
+        const e = dashboard.view.byId.get(t);
+        return { terminal: t, status: e?.status, merchant: e?.merchant, region: e?.region, model: e?.model, carrier: e?.carrier };
+      });
+      return { ...incidentSummary(i), evidence: i.evidence, evidence_zh: i.evidence_zh, timeline: i.timeline, terminals };
+    },
+  );
+}
