@@ -1,0 +1,102 @@
+// `posops serve`: runs the server with the embedded store and broker unless URLs are given.
+
+import type { Command } from 'commander';
+import { readConfig, type Config } from '../config.ts';
+import { isPosopsError } from '../domain/index.ts';
+import type { RunningServer } from '../server/index.ts';
+
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  data?: string;
+  databaseUrl?: string;
+  mqttPort?: string;
+  mqttUrl?: string;
+  natsUrl?: string;
+  maxBodyBytes?: string;
+  maxQueue?: string;
+  logLevel?: string;
+  auth?: string;
+  demo?: boolean;
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** The simulator lives in src/sim; the demo fleet runs when it offers a live fleet. */
+async function startDemo(server: RunningServer): Promise<(() => Promise<void>) | undefined> {
+  const path = '../sim/index.ts';
+  let sim: Record<string, unknown>;
+  try {
+    sim = (await import(path)) as Record<string, unknown>;
+  } catch {
+    sim = {};
+  }
+  const generateFleet = sim['generateFleet'];
+  const startLiveFleet = sim['startLiveFleet'];
+  if (typeof generateFleet !== 'function' || typeof startLiveFleet !== 'function') {
+    say('demo: the simulated fleet is not available in this build (src/sim has no live fleet yet)');
+    return undefined;
+  }
+  say(`demo: live fleet wiring pending (server at ${server.url})`);
+  return undefined;
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const config: Config = readConfig({ ...flags, demo: flags.demo ? true : undefined });
+  // loaded here so that other commands do not pay for (or depend on) the server's modules
+  const { startServer } = await import('../server/index.ts');
+  const server = await startServer(config);
+  say(`posops is running`);
+  say(`  dashboard  ${server.url}/`);
+  say(`  API docs   ${server.url}/docs`);
+  say(`  MQTT       ${server.mqttUrl}  (topic posops/v1/<terminal>/events)`);
+  if (server.createdAdminToken) say(`  first admin token: ${server.createdAdminToken}   (Authorization: Bearer <token>; shown once)`);
+  if (config.auth === 'off') say('  authentication is OFF (--auth off): every request is accepted');
+  const stopDemo = config.demo ? await startDemo(server) : undefined;
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping (draining ingest, flushing the event log)…`);
+    void (async () => {
+      await stopDemo?.().catch(() => {});
+      await server.stop();
+      say('stopped');
+      process.exit(0);
+    })();
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the server: HTTP API and dashboard, MQTT for terminals, the engine over the event log')
+    .option('--port <port>', 'HTTP port (env POSOPS_PORT, default 8080)')
+    .option('--host <host>', 'HTTP address (env POSOPS_HOST, default 127.0.0.1)')
+    .option('--data <dir>', 'data folder (env POSOPS_DATA, default ./data)')
+    .option('--database-url <url>', 'PostgreSQL server instead of embedded PGlite (env DATABASE_URL)')
+    .option('--mqtt-port <port>', 'port of the embedded MQTT broker (env POSOPS_MQTT_PORT, default 1884)')
+    .option('--mqtt-url <url>', 'external MQTT broker instead of the embedded one (env MQTT_URL)')
+    .option('--nats-url <url>', 'NATS JetStream server (env NATS_URL)')
+    .option('--max-body-bytes <n>', 'largest HTTP body (env POSOPS_MAX_BODY_BYTES, default 10 MiB)')
+    .option('--max-queue <n>', 'events waiting for the log before 503 (env POSOPS_MAX_QUEUE)')
+    .option('--log-level <level>', 'log level (env POSOPS_LOG_LEVEL, default info)')
+    .option('--auth <mode>', "'token' (default) or 'off' (tests only) (env POSOPS_AUTH)")
+    .option('--demo', 'also run a simulated fleet with faults')
+    .action(async (flags: ServeFlags) => {
+      try {
+        await serve(flags);
+      } catch (err) {
+        if (isPosopsError(err)) {
+          process.stderr.write(`posops serve: ${err.code}: ${err.message}\n`);
+          process.exit(1);
+        }
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,14 @@
+// The HTTP server: build (createApp, for tests with inject) versus start (startServer, listeners).
+export { createApp, type AppDeps } from './app.ts';
+export { startServer, type RunningServer } from './runtime.ts';
+export {
+  authPreHandler,
+  createOpenAuthenticator,
+  createTokenAuthenticator,
+  newSecret,
+  terminalSecret,
+  type Authenticator,
+  type Credentials,
+  type Principal,
+} from './auth-hook.ts';
+export { createMetrics, type ServerMetrics } from './metrics.ts';
