@@ -1,0 +1,8 @@
+// Every migration, in order. Add a new one as `NNNN_<subject>.ts` and list it here;
+// never edit one that has shipped.
+import type { Migration } from 'kysely';
+import * as foundation from './0001_foundation.ts';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_foundation': foundation,
+};
