@@ -1,0 +1,7 @@
+// Ingest: one code path behind every transport (HTTP, MQTT, files) into the event log.
+export type { IngestResult, IngestSource, IngestStats, Ingestor, IngestorOptions, Transport, TransportCounts } from './ingest.types.ts';
+export { TRANSPORTS } from './ingest.types.ts';
+export { createIngestor } from './ingest.service.ts';
+export { DEFAULT_MAX_LINE_BYTES, decodeItem, lineTooLong } from './event.decode.ts';
+export { readNdjsonBatches, readNdjsonFile, type NdjsonLine, type NdjsonReadOptions } from './ndjson.file.ts';
+export { decodeLogRecord, readEvents } from './replay.ts';
