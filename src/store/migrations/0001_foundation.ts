@@ -3,19 +3,22 @@
 // in time and must not follow later changes of the Database interface.
 import { sql, type Kysely } from 'kysely';
 
+/** Identifiers sort by code point on every server, whatever the database's locale. */
+const id = sql`text collate "C"`;
+
 async function createRegistryTables(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('terminals')
-    .addColumn('terminal', 'text', (c) => c.primaryKey())
-    .addColumn('merchant', 'text')
-    .addColumn('model', 'text')
-    .addColumn('region', 'text')
-    .addColumn('carrier', 'text')
-    .addColumn('host', 'text')
+    .addColumn('terminal', id, (c) => c.primaryKey())
+    .addColumn('merchant', id)
+    .addColumn('model', id)
+    .addColumn('region', id)
+    .addColumn('carrier', id)
+    .addColumn('host', id)
     .addColumn('sim_expires', 'date')
     .addColumn('lease_expires', 'date')
     .addColumn('installed', 'date')
-    .addColumn('tenant', 'text')
+    .addColumn('tenant', id)
     .addColumn('secret_hash', 'text')
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
@@ -24,17 +27,17 @@ async function createRegistryTables(db: Kysely<any>): Promise<void> {
   }
   await db.schema
     .createTable('merchants')
-    .addColumn('merchant', 'text', (c) => c.primaryKey())
+    .addColumn('merchant', id, (c) => c.primaryKey())
     .addColumn('name', 'text')
     .addColumn('fee_rate', 'double precision')
     .addColumn('daily_limit', 'double precision')
-    .addColumn('tenant', 'text')
+    .addColumn('tenant', id)
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('merchants_tenant_idx').on('merchants').column('tenant').execute();
   await db.schema
     .createTable('models')
-    .addColumn('model', 'text', (c) => c.primaryKey())
+    .addColumn('model', id, (c) => c.primaryKey())
     .addColumn('vendor', 'text')
     .addColumn('min_firmware', 'text')
     .addColumn('min_app', 'text')
@@ -44,7 +47,7 @@ async function createRegistryTables(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
     .addColumn('start_at', 'timestamptz', (c) => c.notNull())
     .addColumn('end_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('host', 'text')
+    .addColumn('host', id)
     .addColumn('note', 'text')
     .execute();
   await sql`create unique index maintenance_windows_key on maintenance_windows (start_at, end_at, (coalesce(host, '')))`.execute(db);
@@ -53,17 +56,17 @@ async function createRegistryTables(db: Kysely<any>): Promise<void> {
 async function createStateTables(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('terminal_state')
-    .addColumn('terminal', 'text', (c) => c.primaryKey())
+    .addColumn('terminal', id, (c) => c.primaryKey())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('status_rank', 'smallint', (c) => c.notNull())
-    .addColumn('main_cause', 'text')
-    .addColumn('category', 'text')
+    .addColumn('main_cause', id)
+    .addColumn('category', id)
     .addColumn('diagnoses', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('merchant', 'text')
-    .addColumn('model', 'text')
-    .addColumn('region', 'text')
-    .addColumn('carrier', 'text')
+    .addColumn('merchant', id)
+    .addColumn('model', id)
+    .addColumn('region', id)
+    .addColumn('carrier', id)
     .execute();
   // The terminals table pages worst first (status_rank desc, terminal) under one filter at a time;
   // each filter column leads an index that also holds that order, so a page and its count
@@ -77,8 +80,8 @@ async function createStateTables(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('diagnosis_history')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn('terminal', 'text', (c) => c.notNull())
-    .addColumn('cause', 'text', (c) => c.notNull())
+    .addColumn('terminal', id, (c) => c.notNull())
+    .addColumn('cause', id, (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('opened', 'updated', 'cleared')`))
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .addColumn('diagnosis', 'jsonb')
@@ -91,7 +94,7 @@ async function createIncidentTables(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('incidents')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('cause', 'text', (c) => c.notNull())
+    .addColumn('cause', id, (c) => c.notNull())
     .addColumn('scope', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('terminals', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('since', 'timestamptz', (c) => c.notNull())
@@ -106,9 +109,9 @@ async function createIncidentTables(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('incident_history')
     .addColumn('id', 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn('incident', 'text', (c) => c.notNull())
+    .addColumn('incident', id, (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('opened', 'joined', 'left', 'resolved')`))
-    .addColumn('terminal', 'text')
+    .addColumn('terminal', id)
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .execute();
   await sql`create index incident_history_incident_idx on incident_history (incident, at)`.execute(db);
