@@ -42,7 +42,7 @@ forEachStore('upsertTerminalStates() keeps diagnoses and the registry columns; f
 
 forEachStore('upsertTerminalStates() replaces with newer states and ignores older ones', async (store) => {
   await seed(store);
-  await upsertTerminalStates(store, [terminalState('T1', { status: 'ok', updated_at: Date.parse('2026-11-20T13:00:00Z') })]);
+  await upsertTerminalStates(store, [{ ...terminalState('T1', { status: 'ok' }), updated_at: Date.parse('2026-11-20T13:00:00Z') }]);
   await upsertTerminalStates(store, [terminalState('T1', { status: 'faulty', updated_at: '2026-11-20T12:59:00Z' })]);
   const t1 = await findTerminalState(store, 'T1');
   assert.equal(t1?.status, 'ok');
