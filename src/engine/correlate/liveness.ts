@@ -1,0 +1,157 @@
+// Per-terminal liveness: last event, usual heartbeat gap, bearer and carrier, the half-hours of
+// the day it is normally on, and recent network errors. Silent terminals are found through an
+// index of last-seen times, so finding them costs the silent ones, not the fleet.
+
+import type { PosEvent } from '../../domain/index.ts';
+import { DAY, HOUR, MINUTE } from './buckets.ts';
+import type { FleetIndex } from './fleet.ts';
+
+const CELLULAR = new Set(['5g', '4g', '3g', '2g']);
+const SLOT_MS = 30 * MINUTE;
+const INDEX_MS = 5 * MINUTE;
+const NET_ERRORS = new Set(['NET_CONNECT_FAIL']);
+
+export interface Liveness {
+  first: number;
+  last: number;
+  lastHb: number;
+  /** Usual gap between heartbeats (ms), 0 until known. */
+  gap: number;
+  heartbeats: number;
+  cellular: boolean;
+  carrier?: string;
+  /** Bit i set: the terminal was seen in half-hour i of a day (UTC). */
+  slots: number;
+  netErrors: number[];
+}
+
+export class LivenessTracker {
+  readonly terminals = new Map<string, Liveness>();
+  /** last-seen 5-minute bucket → terminals last seen then. */
+  private readonly bySeen = new Map<number, Set<string>>();
+  /** Terminals with a recent network error. */
+  readonly erring = new Set<string>();
+  /** Terminal counts per group key (see groupKeys). */
+  readonly counts = new Map<string, number>();
+
+  constructor(private readonly fleet: FleetIndex) {}
+
+  observe(event: PosEvent): void {
+    const ts = event.tsMs;
+    let l = this.terminals.get(event.terminal);
+    if (!l) {
+      l = { first: ts, last: -Infinity, lastHb: -Infinity, gap: 0, heartbeats: 0, cellular: false, slots: 0, netErrors: [] };
+      l.carrier = this.fleet.get(event.terminal)?.carrier;
+      this.terminals.set(event.terminal, l);
+      this.count(event.terminal, l, 1);
+    }
+    if (ts < l.first) l.first = ts;
+    markSlot(l, ts);
+    if (ts > l.last && !offlineSign(event)) this.moveSeen(event.terminal, l, ts);
+    if (event.type === 'heartbeat') this.heartbeat(event.terminal, l, event.tsMs, event.net);
+    else if (event.type === 'error' && NET_ERRORS.has(event.code)) this.netError(event.terminal, l, ts);
+  }
+
+  private heartbeat(terminal: string, l: Liveness, ts: number, net: { type?: string; carrier?: string } | undefined): void {
+    l.heartbeats++;
+    if (ts <= l.lastHb) return;
+    const d = ts - l.lastHb;
+    if (d < 2 * HOUR) l.gap = l.gap ? 0.8 * l.gap + 0.2 * d : d;
+    l.lastHb = ts;
+    const cellular = net?.type ? CELLULAR.has(net.type) : l.cellular;
+    const carrier = net?.carrier ?? l.carrier;
+    if (cellular === l.cellular && carrier === l.carrier) return;
+    this.count(terminal, l, -1);
+    l.cellular = cellular;
+    l.carrier = carrier;
+    this.count(terminal, l, 1);
+  }
+
+  private count(terminal: string, l: Liveness, delta: number): void {
+    for (const key of this.groupKeys(terminal, l)) this.counts.set(key, (this.counts.get(key) ?? 0) + delta);
+  }
+
+  /** Group keys of a terminal: all, region, and for cellular ones carrier and carrier+region. */
+  groupKeys(terminal: string, l: Liveness): string[] {
+    const region = this.fleet.get(terminal)?.region;
+    const keys = ['all'];
+    if (region) keys.push(`r:${region}`);
+    if (l.cellular && l.carrier) {
+      keys.push('cell', `c:${l.carrier}`);
+      if (region) keys.push(`cr:${l.carrier}|${region}`);
+    }
+    return keys;
+  }
+
+  /** Recounts the groups (after a registry change moved terminals between regions). */
+  recount(): void {
+    this.counts.clear();
+    for (const [terminal, l] of this.terminals) this.count(terminal, l, 1);
+  }
+
+  private netError(terminal: string, l: Liveness, ts: number): void {
+    l.netErrors.push(ts);
+    if (l.netErrors.length > 6) l.netErrors.sort((a, b) => a - b).shift();
+    this.erring.add(terminal);
+  }
+
+  private moveSeen(terminal: string, l: Liveness, ts: number): void {
+    if (l.last > -Infinity) this.bySeen.get(Math.floor(l.last / INDEX_MS))?.delete(terminal);
+    l.last = ts;
+    const key = Math.floor(ts / INDEX_MS);
+    let set = this.bySeen.get(key);
+    if (!set) this.bySeen.set(key, (set = new Set()));
+    set.add(terminal);
+  }
+
+  /** Terminals last seen in [from, to). */
+  *lastSeenBetween(from: number, to: number): Generator<string> {
+    for (let key = Math.floor(from / INDEX_MS); key < Math.ceil(to / INDEX_MS); key++) {
+      const set = this.bySeen.get(key);
+      if (set) yield* set;
+    }
+  }
+
+  /** Forgets index buckets and network errors older than `before` (the terminals stay known). */
+  prune(before: number): void {
+    const oldest = Math.floor(before / INDEX_MS);
+    for (const key of this.bySeen.keys()) if (key < oldest) this.bySeen.delete(key);
+    for (const terminal of this.erring) {
+      const l = this.terminals.get(terminal);
+      if (!l || l.netErrors.every((t) => t < before)) this.erring.delete(terminal);
+    }
+  }
+}
+
+/** Events a terminal logs while it cannot reach the network (delivered later): not a sign of life online. */
+function offlineSign(event: PosEvent): boolean {
+  if (event.type === 'error') return NET_ERRORS.has(event.code) || event.code === 'DNS_FAIL';
+  return event.type === 'txn' && event.timeout === true && !event.rc;
+}
+
+function markSlot(l: Liveness, ts: number): void {
+  const slot = Math.floor((((ts % DAY) + DAY) % DAY) / SLOT_MS);
+  const bit = 2 ** slot;
+  if (Math.floor(l.slots / bit) % 2 === 0) l.slots += bit;
+}
+
+/** Whether the terminal is normally off at `now`: known for more than a day, never seen in this half-hour. */
+export function normallyOff(l: Liveness, now: number): boolean {
+  if (now - l.first < DAY + HOUR) return false;
+  const slot = Math.floor((((now % DAY) + DAY) % DAY) / SLOT_MS);
+  return Math.floor(l.slots / 2 ** slot) % 2 === 0;
+}
+
+/** Silence longer than three usual heartbeat gaps (at least 15 minutes), begun within 12 hours. */
+export function silentSince(l: Liveness, now: number): number | undefined {
+  const quiet = now - l.last;
+  const limit = Math.max(3 * (l.gap || 5 * MINUTE), 15 * MINUTE);
+  if (quiet <= limit || quiet > 12 * HOUR || l.heartbeats < 3) return undefined;
+  return normallyOff(l, now) ? undefined : l.last;
+}
+
+/** Start of a run of network errors: at least two within the last 30 minutes. */
+export function erringSince(l: Liveness, now: number): number | undefined {
+  const recent = l.netErrors.filter((t) => t > now - 30 * MINUTE && t <= now).sort((a, b) => a - b);
+  return recent.length >= 2 ? recent[0] : undefined;
+}
