@@ -7,6 +7,7 @@ type Register = (program: Command) => void;
 const COMMANDS: (() => Promise<{ register: Register }>)[] = [
   // serve, diagnose, import, sim, users: each module registers itself here.
   () => import('./serve.ts'),
+  () => import('./diagnose.ts'),
 ];
 
 const program = new Command('posops')

@@ -56,7 +56,8 @@ export class LivenessTracker {
     l.heartbeats++;
     if (ts <= l.lastHb) return;
     const d = ts - l.lastHb;
-    if (d < 2 * HOUR) l.gap = l.gap ? 0.8 * l.gap + 0.2 * d : d;
+    // A gap much longer than usual is a silence (night, outage), not the heartbeat interval.
+    if (d < 2 * HOUR && (!l.gap || d < 3 * l.gap)) l.gap = l.gap ? 0.8 * l.gap + 0.2 * d : d;
     l.lastHb = ts;
     const cellular = net?.type ? CELLULAR.has(net.type) : l.cellular;
     const carrier = net?.carrier ?? l.carrier;

@@ -1,0 +1,132 @@
+// posops diagnose: runs the engine over registry + NDJSON event files and prints the
+// spec/causes.md report for one moment (--at), as JSON or as a table for a person.
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseRegistryJson, validateLine, type DiagnosisReport, type PosEvent, type Registry } from '../domain/index.ts';
+import { createEngine } from '../engine/index.ts';
+import { readNdjsonBatches } from '../ingest/index.ts';
+
+export interface DiagnoseFilesOptions {
+  fleet: string;
+  events: string[];
+  /** Epoch ms; default: the latest plausible `ts` among the events. */
+  at?: number;
+  /** Receives warnings for stderr. */
+  warn?: (line: string) => void;
+}
+
+export interface DiagnoseFilesResult {
+  report: DiagnosisReport;
+  events: number;
+  invalid: number;
+  duplicates: number;
+  afterAt: number;
+  unknownTerminals: number;
+}
+
+const MAX_LISTED = 20;
+
+export async function loadRegistryFile(path: string, warn: (l: string) => void): Promise<Registry> {
+  const parsed = parseRegistryJson(await readFile(path, 'utf8'));
+  for (const p of parsed.problems.slice(0, MAX_LISTED)) warn(`${path}: ${p.list} row ${p.row}: ${p.error}`);
+  if (parsed.problems.length > MAX_LISTED) warn(`${path}: … and ${parsed.problems.length - MAX_LISTED} more registry problems`);
+  return parsed.registry;
+}
+
+export async function diagnoseFiles(opts: DiagnoseFilesOptions): Promise<DiagnosisReport & { stats?: never }> {
+  return (await diagnoseFilesWithStats(opts)).report;
+}
+
+export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promise<DiagnoseFilesResult> {
+  const warn = opts.warn ?? (() => {});
+  const registry = await loadRegistryFile(opts.fleet, warn);
+  const known = new Set(registry.terminals.map((t) => t.terminal));
+  const engine = createEngine({ registry });
+  const seen = new Set<string>();
+  const unknown = new Set<string>();
+  const r = { events: 0, invalid: 0, duplicates: 0, afterAt: 0 };
+  let latest = -Infinity;
+  for (const file of opts.events) {
+    for await (const batch of readNdjsonBatches(file)) {
+      for (const { line, text, error } of batch) {
+        if (text === '' && !error) continue;
+        const v = error ? { ok: false as const, error } : validateLine(text);
+        if (!v.ok) {
+          if (++r.invalid <= MAX_LISTED) warn(`${file}:${line}: ${v.error}`);
+          continue;
+        }
+        const e: PosEvent = v.event;
+        if (opts.at !== undefined && e.tsMs > opts.at) {
+          r.afterAt++;
+          continue;
+        }
+        const key = `${e.terminal}\u0000${e.id}`;
+        if (seen.has(key)) {
+          r.duplicates++;
+          continue;
+        }
+        seen.add(key);
+        if (!known.has(e.terminal)) unknown.add(e.terminal);
+        if (e.tsMs > latest) latest = e.tsMs;
+        engine.observe(e);
+        r.events++;
+      }
+    }
+  }
+  if (r.invalid > MAX_LISTED) warn(`… and ${r.invalid - MAX_LISTED} more invalid lines`);
+  if (r.invalid > 0) warn(`${r.invalid} invalid line(s) skipped`);
+  if (r.duplicates > 0) warn(`${r.duplicates} duplicate event(s) (same terminal and id) counted once`);
+  if (r.afterAt > 0) warn(`${r.afterAt} event(s) after --at ignored`);
+  if (unknown.size > 0) warn(`${unknown.size} terminal(s) not in the registry; diagnosed anyway`);
+  const at = opts.at ?? (Number.isFinite(latest) ? latest : Date.now());
+  return { report: engine.diagnose(at), ...r, unknownTerminals: unknown.size };
+}
+
+function table(report: DiagnosisReport): string {
+  const rows = report.terminals.filter((t) => t.status !== 'ok');
+  const lines = [`diagnosis at ${report.at}: ${report.terminals.length} terminals, ${rows.length} with trouble`, ''];
+  const pad = (s: string, n: number): string => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
+  lines.push(`${pad('terminal', 12)}${pad('status', 10)}${pad('cause', 24)}${pad('conf', 6)}evidence`);
+  for (const t of rows) {
+    const d = t.diagnoses[0];
+    lines.push(`${pad(t.terminal, 12)}${pad(t.status, 10)}${pad(d?.cause ?? '-', 24)}${pad(d ? d.confidence.toFixed(2) : '-', 6)}${d?.evidence[0] ?? ''}`);
+  }
+  lines.push('', `incidents: ${report.incidents.length}`);
+  for (const i of report.incidents) {
+    const scope = Object.entries(i.scope).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`).join(' ');
+    lines.push(`  ${i.cause}  ${scope}  ${i.terminals.length} terminals since ${i.since}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function parseAt(value: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new Error(`--at must be an RFC 3339 time like 2026-11-20T18:00:00Z, got "${value}"`);
+  return ms;
+}
+
+export function register(program: Command): void {
+  program
+    .command('diagnose')
+    .description('diagnose a fleet from a registry and NDJSON event files')
+    .requiredOption('--fleet <file>', 'registry JSON (terminals, merchants, models, maintenance)')
+    .requiredOption('--events <files...>', 'NDJSON event files (.gz accepted); repeat for more')
+    .option('--at <time>', 'diagnose as of this RFC 3339 time (default: latest ts among the events)')
+    .option('--format <format>', 'json or table (default: table on a terminal, json otherwise)')
+    .action(async (o: { fleet: string; events: string[]; at?: string; format?: string }) => {
+      const format = o.format ?? (process.stdout.isTTY ? 'table' : 'json');
+      if (format !== 'json' && format !== 'table') throw new Error(`--format must be json or table, got "${format}"`);
+      const at = o.at === undefined ? undefined : parseAt(o.at);
+      const warn = (l: string): void => void process.stderr.write(`posops diagnose: ${l}\n`);
+      let result: DiagnoseFilesResult;
+      try {
+        result = await diagnoseFilesWithStats({ fleet: o.fleet, events: o.events, at, warn });
+      } catch (err) {
+        process.stderr.write(`posops diagnose: cannot read the input: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const out = format === 'json' ? JSON.stringify(result.report, null, 1) + '\n' : table(result.report);
+      await new Promise<void>((resolve) => (process.stdout.write(out) ? resolve() : process.stdout.once('drain', resolve)));
+    });
+}

@@ -1,0 +1,92 @@
+// Offline, weak signal, wrong network settings, slow host and (as a per-terminal fallback for
+// the fleet correlator) carrier outages.
+
+import { C } from '../counters.ts';
+import { silence } from '../liveness.ts';
+import { candidate, hours, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
+
+function cellular(x: DetectorInput): boolean {
+  const t = x.state.health?.netType;
+  return t !== undefined && t !== 'ethernet' && t !== 'wifi';
+}
+
+function offline(x: DetectorInput): Candidate | undefined {
+  const sil = silence(x.state, x.fleet, x.registry?.merchant, x.now * 1000);
+  if (!sil || sil.expected < 0.5) return undefined;
+  const ev: [string, string][] = [[`no events for ${hours(sil.silentMs / 1000)}`, `已 ${hours(sil.silentMs / 1000)} 没有任何事件`]];
+  if (sil.observedHours >= 2) {
+    ev.push([`it was active in ${sil.activeHours} of the same ${sil.observedHours} hours the day before`, `前一天同时段 ${sil.observedHours} 小时中有 ${sil.activeHours} 小时在线`]);
+  }
+  if (sil.merchantTerminals > 1) {
+    ev.push([`${sil.merchantTerminals - sil.merchantSilent} of ${sil.merchantTerminals} terminals of the merchant still report`, `该商户 ${sil.merchantTerminals} 台终端中 ${sil.merchantTerminals - sil.merchantSilent} 台仍在上报`]);
+  }
+  const key = `${x.registry?.carrier ?? x.state.health?.carrier ?? ''}|${x.registry?.region ?? ''}`;
+  const g = x.fleet.cellular.get(key);
+  const since = Math.round(sil.lastSeen / 1000);
+  if (cellular(x) && g && g.silent >= 3 && g.silent / g.terminals >= 0.3) {
+    ev.push([`${g.silent} of ${g.terminals} cellular terminals on ${key.replace('|', ' in ')} are silent too`, `${key.replace('|', ' / ')} 的 ${g.terminals} 台移动网络终端中 ${g.silent} 台同样失联`]);
+    return candidate('net.carrier_outage', 0.6 + 0.3 * sil.expected, since, ev);
+  }
+  return candidate('net.offline', 0.45 + 0.45 * sil.expected, since, ev);
+}
+
+function weakSignal(x: DetectorInput): Candidate | undefined {
+  const { state: s, now } = x;
+  const c = s.counters;
+  const n = c.short(C.RSSI_N, now);
+  if (n < 2) return undefined;
+  const mean = c.short(C.RSSI_SUM, now) / n;
+  const weakShare = c.short(C.RSSI_WEAK, now) / n;
+  const trouble = c.short(C.TIMEOUT, now) + c.short(C.NET_FAIL, now) + c.short(C.HB_NORTT, now) * 0.5;
+  if (!(mean <= -97 || weakShare >= 0.4) || trouble < 1) return undefined;
+  const key = `${x.registry?.carrier ?? ''}|${x.registry?.region ?? ''}`;
+  const fleet = x.fleet.signal.get(key);
+  return candidate('net.weak_signal', Math.min(0.9, 0.55 + weakShare * 0.3 + trouble / 40), c.first(C.RSSI_WEAK) || now, [
+    [`signal ${n1(mean)} dBm over the last hours (${pct(weakShare)} of readings below -100 dBm${fleet !== undefined ? `; ${key.replace('|', ' in ')} averages ${n1(fleet)} dBm` : ''})`,
+      `近几小时信号 ${n1(mean)} dBm（${pct(weakShare)} 的读数低于 -100 dBm${fleet !== undefined ? `；同运营商同地区平均 ${n1(fleet)} dBm` : ''}）`],
+    [`${n1(c.short(C.TIMEOUT, now))} timeouts, ${n1(c.short(C.NET_FAIL, now))} NET_CONNECT_FAIL`, `${n1(c.short(C.TIMEOUT, now))} 次超时，${n1(c.short(C.NET_FAIL, now))} 次联网失败`],
+  ]);
+}
+
+function config(x: DetectorInput): Candidate | undefined {
+  const { state: s, now } = x;
+  const c = s.counters;
+  const dns = c.short(C.DNS_FAIL, now) + c.short(C.HB_DNS_BAD, now);
+  const connect = c.short(C.NET_FAIL, now);
+  const hb = c.short(C.HB, now);
+  const noRtt = hb > 0 ? c.short(C.HB_NORTT, now) / hb : 0;
+  const rssi = s.health?.rssi;
+  const goodSignal = !cellular(x) || rssi === undefined || rssi > -95;
+  if (!goodSignal || !(dns >= 3 || (connect >= 4 && noRtt >= 0.5))) return undefined;
+  return candidate('net.config', Math.min(0.92, 0.6 + dns / 40 + noRtt * 0.2), Math.min(c.first(C.DNS_FAIL) || now, c.first(C.HB_DNS_BAD) || now), [
+    [`${n1(dns)} DNS failures and ${n1(connect)} connect failures in the last hours with ${rssi !== undefined ? `signal ${rssi} dBm` : `a ${s.health?.netType ?? 'wired'} link`}`,
+      `近几小时 ${n1(dns)} 次域名解析失败、${n1(connect)} 次联网失败，${rssi !== undefined ? `信号 ${rssi} dBm` : '有线/Wi-Fi 链路'}正常`],
+    [`host unreachable in ${pct(noRtt)} of heartbeats`, `${pct(noRtt)} 的心跳无法连到主机`],
+  ]);
+}
+
+function hostSlow(x: DetectorInput): Candidate | undefined {
+  const { state: s, now } = x;
+  const c = s.counters;
+  const n = c.short(C.LAT_N, now);
+  if (n < 2) return undefined;
+  const mine = c.short(C.LAT_SUM, now) / n;
+  const host = x.registry?.host ?? '';
+  const h = x.fleet.hostLatency.get(host);
+  let others = 0;
+  let count = 0;
+  for (const [k, v] of x.fleet.hostLatency) if (k !== host && v.long > 0) { others += v.long; count++; }
+  const base = count > 0 ? others / count : (h?.long ?? 0);
+  if (!h || base <= 0 || h.short < 2.5 * base || mine < 2.5 * base) return undefined;
+  return candidate('net.host_slow', Math.min(0.85, 0.5 + (mine / base) / 20), c.last(C.LAT_N) - 3600, [
+    [`transaction latency ${Math.round(mine)} ms; host ${host} averages ${Math.round(h.short)} ms now vs ${Math.round(base)} ms on other hosts`,
+      `交易耗时 ${Math.round(mine)} ms；主机 ${host} 当前平均 ${Math.round(h.short)} ms，其他主机 ${Math.round(base)} ms`],
+  ]);
+}
+
+export const networkDetector: Detector = {
+  family: 'network',
+  detect(x) {
+    return [offline(x), weakSignal(x), config(x), hostSlow(x)].filter((c): c is Candidate => c !== undefined);
+  },
+};

@@ -1,0 +1,88 @@
+// Card readers and how cards are handled: a reader fault shows across every operator (and
+// often in the self-test); one cashier's bad handling shows on that operator only.
+
+import { C, type CounterId } from '../counters.ts';
+import type { OperatorStats, TerminalState } from '../state.ts';
+import { candidate, clamp01, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
+
+interface ReaderKind {
+  cause: 'hw.chip_reader' | 'hw.contactless_reader' | 'hw.magstripe_reader';
+  test: string;
+  label: [string, string];
+  fail: CounterId[];
+  ok: CounterId[];
+  fleetRate: (f: DetectorInput['fleet']) => number;
+}
+
+const KINDS: ReaderKind[] = [
+  { cause: 'hw.chip_reader', test: 'reader.chip', label: ['chip', '插卡'], fail: [C.RF_CHIP], ok: [C.TX_CHIP], fleetRate: (f) => f.chipFailRate },
+  { cause: 'hw.contactless_reader', test: 'reader.contactless', label: ['contactless', '挥卡'], fail: [C.RF_CTLS], ok: [C.TX_CTLS], fleetRate: (f) => f.contactlessFailRate },
+  { cause: 'hw.magstripe_reader', test: 'reader.magstripe', label: ['swipe', '刷卡'], fail: [C.RF_SWIPE], ok: [C.TX_SWIPE], fleetRate: (f) => f.swipeFailRate },
+];
+
+function sum(s: TerminalState, ids: CounterId[], now: number): number {
+  let total = 0;
+  for (const id of ids) total += s.counters.long(id, now);
+  return total;
+}
+
+/** The operator with most read failures, if they account for most of them. */
+export function concentratedOperator(ops: OperatorStats[] | undefined, pick: (o: OperatorStats) => number): { op: OperatorStats; share: number; otherRate: number; rate: number } | undefined {
+  if (!ops || ops.length < 2) return undefined;
+  const total = ops.reduce((a, o) => a + pick(o), 0);
+  const top = ops.reduce((a, o) => (pick(o) > pick(a) ? o : a));
+  if (total <= 0) return undefined;
+  const others = ops.filter((o) => o !== top);
+  const otherTxn = others.reduce((a, o) => a + o.txn, 0);
+  const otherFail = others.reduce((a, o) => a + pick(o), 0);
+  if (otherTxn < 5) return undefined;
+  return { op: top, share: pick(top) / total, rate: pick(top) / Math.max(1, top.txn), otherRate: otherFail / otherTxn };
+}
+
+function readerCandidate(x: DetectorInput, k: ReaderKind, handling: boolean): Candidate | undefined {
+  const { state: s, now } = x;
+  const fails = sum(s, k.fail, now);
+  const oks = sum(s, k.ok, now);
+  const rate = fails / Math.max(1, fails + oks);
+  const fleet = k.fleetRate(x.fleet);
+  const selfTest = s.health?.test[k.test] === 'fault';
+  const recent = s.counters.short(k.fail[0]!, now);
+  const failing = fails >= 4 && rate >= Math.max(0.12, 4 * fleet) && recent >= 0.5;
+  if (!selfTest && (!failing || handling)) return undefined;
+  const ev: [string, string][] = [];
+  ev.push([
+    `${k.label[0]} read failures ${pct(rate)} (fleet ${pct(fleet)}), ${Math.round(fails)} recently`,
+    `${k.label[1]}读卡失败率 ${pct(rate)}（全网 ${pct(fleet)}），近期 ${Math.round(fails)} 次`,
+  ]);
+  if (selfTest) ev.push([`self-test ${k.test}=fault`, `自检 ${k.test}=fault`]);
+  const conf = selfTest ? 0.95 : clamp01(0.55 + rate + Math.min(fails, 20) / 100);
+  const since = selfTest ? Math.min(s.health!.since[k.test] ?? now, s.counters.first(k.fail[0]!) || now) : s.counters.first(k.fail[0]!);
+  return candidate(k.cause, conf, since, ev);
+}
+
+function cardHandling(x: DetectorInput): Candidate | undefined {
+  const s = x.state;
+  const conc = concentratedOperator(s.operators, (o) => o.readFail);
+  if (!conc || conc.op.readFail < 5 || conc.share < 0.75 || conc.rate < 3 * conc.otherRate + 0.05) return undefined;
+  const selfTestBad = ['reader.chip', 'reader.contactless', 'reader.magstripe'].some((t) => s.health?.test[t] === 'fault');
+  if (selfTestBad) return undefined;
+  const name = conc.op.name;
+  return candidate('op.card_handling', clamp01(0.6 + conc.share * 0.3), s.counters.first(C.RF_CHIP) || s.counters.first(C.RF_CTLS) || x.now, [
+    [`${Math.round(conc.op.readFail)} read failures, ${pct(conc.share)} of them by operator ${name} (${pct(conc.rate)} of their transactions vs ${pct(conc.otherRate)} for the others)`,
+      `${Math.round(conc.op.readFail)} 次读卡失败，其中 ${pct(conc.share)} 来自操作员 ${name}（其交易的 ${pct(conc.rate)}，其他操作员 ${pct(conc.otherRate)}）`],
+    ['self-tests of the readers OK', '读卡器自检正常'],
+  ]);
+}
+
+export const readerDetector: Detector = {
+  family: 'hardware',
+  detect(x) {
+    const handling = cardHandling(x);
+    const out: Candidate[] = handling ? [handling] : [];
+    for (const k of KINDS) {
+      const c = readerCandidate(x, k, handling !== undefined);
+      if (c) out.push(c);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,115 @@
+// Payment-app crashes (and what started them), versions below the model's minimum, failed
+// updates, terminal keys, storage and the device clock.
+
+import { compareVersions } from '../../domain/index.ts';
+import { C } from '../counters.ts';
+import type { TerminalState } from '../state.ts';
+import { candidate, hours, n1, type Candidate, type Detector, type DetectorInput } from './types.ts';
+
+const AFTER_CHANGE = 8 * 3600;
+
+/** The most recent firmware install (update event or version change seen in heartbeats). */
+export function lastFirmwareChange(s: TerminalState): { at: number; to?: string; campaign?: string } | undefined {
+  const u = s.updates?.filter((x) => x.component === 'firmware' && x.status === 'installed').at(-1);
+  const hb = s.health?.firmwareChangedAt;
+  if (u && (hb === undefined || u.at >= hb - 3600)) return { at: u.at, to: u.to, campaign: u.campaign };
+  if (hb !== undefined) return { at: hb, to: s.health?.firmware };
+  return undefined;
+}
+
+function crashes(x: DetectorInput): Candidate | undefined {
+  const { state: s, now } = x;
+  const c = s.counters;
+  const recent = c.short(C.CRASH, now) + c.short(C.BOOT_CRASH, now) * 0.5;
+  const total = c.long(C.CRASH, now) + c.long(C.BOOT_CRASH, now) * 0.5;
+  const lastCrash = Math.max(c.last(C.CRASH), c.last(C.BOOT_CRASH));
+  if (recent < 2 || total < 4 || now - lastCrash > 3 * 3600) return undefined;
+  const onset = Math.min(c.first(C.CRASH) || now, c.first(C.BOOT_CRASH) || now);
+  const ev: [string, string][] = [[
+    `${n1(c.long(C.CRASH, now))} APP_CRASH/APP_ANR and ${n1(c.long(C.BOOT_CRASH, now))} crash/watchdog boots recently, the last ${hours(now - lastCrash)} ago`,
+    `近期 ${n1(c.long(C.CRASH, now))} 次应用崩溃/无响应、${n1(c.long(C.BOOT_CRASH, now))} 次崩溃/看门狗重启，最近一次在 ${hours(now - lastCrash)} 前`,
+  ]];
+  const h = s.health;
+  if (h?.appAddedAt !== undefined && onset >= h.appAddedAt - 600 && onset - h.appAddedAt < AFTER_CHANGE) {
+    ev.push([`crashes started ${hours(onset - h.appAddedAt)} after ${h.appAdded} was installed`, `崩溃在安装 ${h.appAdded} 后 ${hours(onset - h.appAddedAt)} 开始`]);
+    return candidate('sw.app_conflict', 0.85, onset, ev);
+  }
+  const fw = lastFirmwareChange(s);
+  if (fw && onset >= fw.at - 600 && onset - fw.at < AFTER_CHANGE) {
+    ev.push([`crashes started ${hours(onset - fw.at)} after firmware ${fw.to ?? '?'} was installed${fw.campaign ? ` (campaign ${fw.campaign})` : ''}`,
+      `崩溃在安装固件 ${fw.to ?? '?'}${fw.campaign ? `（活动 ${fw.campaign}）` : ''} 后 ${hours(onset - fw.at)} 开始`]);
+    return candidate('sw.incompatible_update', 0.75, onset, ev);
+  }
+  return candidate('sw.crash_loop', Math.min(0.95, 0.6 + recent / 20), onset, ev);
+}
+
+function outdated(x: DetectorInput): Candidate | undefined {
+  const { state: s, model, now } = x;
+  const h = s.health;
+  if (!h || !model) return undefined;
+  const ev: [string, string][] = [];
+  if (h.firmware && model.min_firmware && compareVersions(h.firmware, model.min_firmware) < 0) {
+    ev.push([`firmware ${h.firmware} is below the ${model.model} minimum ${model.min_firmware}`, `固件 ${h.firmware} 低于 ${model.model} 的最低版本 ${model.min_firmware}`]);
+  }
+  if (h.app && model.min_app && compareVersions(h.app, model.min_app) < 0) {
+    ev.push([`payment app ${h.app} is below the minimum ${model.min_app}`, `支付应用 ${h.app} 低于最低版本 ${model.min_app}`]);
+  }
+  if (ev.length === 0) return undefined;
+  const errs = s.counters.long(C.TLS_FAIL, now) + s.counters.long(C.HOST_TIMEOUT, now);
+  if (errs >= 2) ev.push([`${n1(errs)} TLS_FAIL/HOST_TIMEOUT errors follow`, `随之出现 ${n1(errs)} 次 TLS/主机超时错误`]);
+  return candidate('sw.outdated', errs >= 2 ? 0.9 : 0.6, Math.min(s.counters.first(C.TLS_FAIL) || now, h.at), ev);
+}
+
+function updateFailed(x: DetectorInput): Candidate | undefined {
+  const s = x.state;
+  const last = s.updates?.at(-1);
+  if (!last || last.status !== 'failed' && last.status !== 'rolled_back') return undefined;
+  const conf = s.failedUpdates >= 2 ? 0.85 : 0.7;
+  return candidate('sw.update_failed', conf, s.updates!.find((u) => u.status === 'failed')?.at ?? last.at, [[
+    `${s.failedUpdates} failed update attempt(s) of ${last.component} ${last.to ?? ''}; installed version unchanged`,
+    `${last.component} ${last.to ?? ''} 升级失败 ${s.failedUpdates} 次，版本未变`,
+  ]]);
+}
+
+function keys(x: DetectorInput): Candidate | undefined {
+  const { state: s, now } = x;
+  const n = s.counters.long(C.KEY_ERR, now) + s.counters.long(C.RC_KEY, now);
+  if (n < 3 || s.counters.short(C.KEY_ERR, now) + s.counters.short(C.RC_KEY, now) < 1) return undefined;
+  const since = Math.min(s.counters.first(C.KEY_ERR) || now, s.counters.first(C.RC_KEY) || now);
+  return candidate('sw.key_error', Math.min(0.95, 0.7 + n / 50), since, [[
+    `${n1(s.counters.long(C.KEY_ERR, now))} KEY_ERROR and ${n1(s.counters.long(C.RC_KEY, now))} A0 (MAC failed) answers recently`,
+    `近期 ${n1(s.counters.long(C.KEY_ERR, now))} 次密钥错误、${n1(s.counters.long(C.RC_KEY, now))} 次 A0（MAC 校验失败）`,
+  ]]);
+}
+
+function storage(x: DetectorInput): Candidate | undefined {
+  const { state: s, now } = x;
+  const free = s.health?.storageFree;
+  const errs = s.counters.short(C.STORAGE_ERR, now);
+  if (!(free !== undefined && free < 64) && errs < 2) return undefined;
+  const ev: [string, string][] = [];
+  if (free !== undefined) ev.push([`storage_free_mb ${free}`, `剩余存储 ${free} MB`]);
+  if (errs > 0) ev.push([`${n1(s.counters.long(C.STORAGE_ERR, now))} STORAGE_FULL errors`, `${n1(s.counters.long(C.STORAGE_ERR, now))} 次存储已满错误`]);
+  return candidate('sw.storage_full', free !== undefined && free < 64 ? 0.9 : 0.7, s.health?.storageLowSince ?? s.counters.first(C.STORAGE_ERR), ev);
+}
+
+function clock(x: DetectorInput): Candidate | undefined {
+  const { state: s, now } = x;
+  const errs = s.counters.long(C.CLOCK_ERR, now);
+  const skewed = s.skewStreak >= 5 && Math.abs(s.lastSkew) > 10 * 60_000;
+  if (!skewed && errs < 1) return undefined;
+  const ev: [string, string][] = [];
+  const mins = Math.round(s.lastSkew / 60_000);
+  if (skewed) ev.push([`device time is ${mins} min off the time received, on the last ${s.skewStreak} events`, `设备时间与接收时间相差 ${mins} 分钟（最近 ${s.skewStreak} 条事件）`]);
+  if (errs >= 1) ev.push([`${n1(errs)} CLOCK_ERROR`, `${n1(errs)} 次时钟错误`]);
+  const tls = s.counters.long(C.TLS_FAIL, now);
+  if (tls >= 1) ev.push([`${n1(tls)} TLS_FAIL`, `${n1(tls)} 次 TLS 失败`]);
+  return candidate('sw.clock_skew', skewed ? 0.92 : 0.6, s.counters.first(C.CLOCK_ERR) || s.counters.first(C.TLS_FAIL) || now, ev);
+}
+
+export const softwareDetector: Detector = {
+  family: 'software',
+  detect(x) {
+    return [crashes(x), outdated(x), updateFailed(x), keys(x), storage(x), clock(x)].filter((c): c is Candidate => c !== undefined);
+  },
+};

@@ -1,0 +1,47 @@
+// The shape every detector shares: a small pure function over one terminal's state, the
+// fleet baselines, the registry facts and `now`, returning candidate diagnoses.
+
+import type { CauseCode, MaintenanceWindow, RegistryModel, RegistryTerminal } from '../../domain/index.ts';
+import type { FleetBaseline } from '../fleet.ts';
+import type { TerminalState } from '../state.ts';
+
+export interface Candidate {
+  cause: CauseCode;
+  confidence: number;
+  /** Epoch seconds. */
+  since: number;
+  evidence: string[];
+  evidence_zh: string[];
+}
+
+export interface DetectorInput {
+  terminal: string;
+  state: TerminalState;
+  registry: RegistryTerminal | undefined;
+  model: RegistryModel | undefined;
+  maintenance: readonly MaintenanceWindow[];
+  fleet: FleetBaseline;
+  /** Epoch seconds. */
+  now: number;
+}
+
+export interface Detector {
+  family: string;
+  detect(input: DetectorInput): Candidate[];
+}
+
+/** Builds a candidate from evidence pairs [English, 中文]. */
+export function candidate(cause: CauseCode, confidence: number, since: number, evidence: [string, string][]): Candidate {
+  return {
+    cause,
+    confidence: Math.max(0, Math.min(1, Math.round(confidence * 100) / 100)),
+    since,
+    evidence: evidence.map((e) => e[0]),
+    evidence_zh: evidence.map((e) => e[1]),
+  };
+}
+
+export const pct = (x: number): string => `${Math.round(x * 1000) / 10}%`;
+export const n1 = (x: number): string => String(Math.round(x * 10) / 10);
+export const hours = (sec: number): string => `${Math.round(sec / 360) / 10} h`;
+export const clamp01 = (x: number): number => Math.max(0, Math.min(1, x));

@@ -1,0 +1,91 @@
+// From terminal states to the spec/causes.md report: run every detector, keep confident
+// candidates, put fleet incidents first on their members, and pick the status.
+
+import { causeInfo, type CauseCode, type Diagnosis, type DiagnosisReport, type Incident, type Registry, type RegistryModel, type RegistryTerminal, type TerminalDiagnosis } from '../domain/index.ts';
+import { DETECTORS, type Candidate } from './detectors/index.ts';
+import { fleetBaseline } from './fleet.ts';
+import type { TerminalState } from './state.ts';
+
+/** Candidates below this confidence are not reported. */
+export const REPORT_THRESHOLD = 0.5;
+
+/** Per-terminal causes an incident of a given cause already explains (same symptoms). */
+const EXPLAINED: Partial<Record<CauseCode, CauseCode[]>> = {
+  'net.carrier_outage': ['net.offline', 'net.weak_signal', 'net.config', 'provider.maintenance', 'net.host_slow'],
+  'net.host_slow': ['net.offline', 'net.weak_signal', 'provider.maintenance'],
+  'provider.maintenance': ['net.offline', 'net.host_slow', 'provider.issuer_down', 'net.weak_signal'],
+  'provider.issuer_down': ['provider.maintenance'],
+  'sw.incompatible_update': ['sw.crash_loop', 'sw.app_conflict', 'sw.update_failed'],
+};
+const EXTERNAL: CauseCode[] = ['net.carrier_outage', 'net.host_slow', 'provider.maintenance', 'provider.issuer_down', 'sw.incompatible_update'];
+
+export interface DiagnoseInput {
+  states: Map<string, TerminalState>;
+  registry: Registry;
+  byTerminal: Map<string, RegistryTerminal>;
+  models: Map<string, RegistryModel>;
+  incidents: Incident[];
+  observedFrom: number;
+  nowMs: number;
+}
+
+const iso = (sec: number, fallbackMs: number): string => new Date(Number.isFinite(sec) && sec > 0 ? sec * 1000 : fallbackMs).toISOString();
+
+function toDiagnosis(c: Candidate, nowMs: number): Diagnosis {
+  const info = causeInfo(c.cause);
+  return {
+    cause: c.cause, confidence: c.confidence, since: iso(Math.min(c.since, nowMs / 1000), nowMs),
+    evidence: c.evidence, evidence_zh: c.evidence_zh, remedy: info.remedy.en, remedy_zh: info.remedy['zh-CN'],
+  };
+}
+
+function incidentDiagnosis(inc: Incident): Diagnosis {
+  const info = causeInfo(inc.cause);
+  const scope = Object.entries(inc.scope).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`).join(', ');
+  const d: Diagnosis = {
+    cause: inc.cause, confidence: 0.9, since: inc.since,
+    evidence: inc.evidence?.length ? inc.evidence : [`fleet incident ${inc.cause} (${scope}) with ${inc.terminals.length} terminals`],
+    evidence_zh: inc.evidence_zh?.length ? inc.evidence_zh : [`全网事件 ${inc.cause}（${scope}），涉及 ${inc.terminals.length} 台终端`],
+    remedy: info.remedy.en, remedy_zh: info.remedy['zh-CN'],
+  };
+  d.incident = inc.id ?? `${inc.cause}:${scope}`;
+  return d;
+}
+
+function candidatesOf(terminal: string, state: TerminalState, x: DiagnoseInput, fleet: ReturnType<typeof fleetBaseline>): Candidate[] {
+  const registry = x.byTerminal.get(terminal);
+  const input = {
+    terminal, state, registry, model: registry?.model ? x.models.get(registry.model) : undefined,
+    maintenance: x.registry.maintenance, fleet, now: x.nowMs / 1000,
+  };
+  const out: Candidate[] = [];
+  for (const d of DETECTORS) for (const c of d.detect(input)) if (c.confidence >= REPORT_THRESHOLD) out.push(c);
+  out.sort((a, b) => b.confidence - a.confidence);
+  const seen = new Set<CauseCode>();
+  return out.filter((c) => !seen.has(c.cause) && seen.add(c.cause));
+}
+
+function terminalDiagnosis(terminal: string, cands: Candidate[], incidents: Incident[], nowMs: number): TerminalDiagnosis {
+  let diagnoses = cands.map((c) => toDiagnosis(c, nowMs));
+  if (incidents.length > 0) {
+    const explained = new Set<CauseCode>(incidents.flatMap((i) => [i.cause, ...(EXPLAINED[i.cause] ?? [])]));
+    diagnoses = [...incidents.map(incidentDiagnosis), ...diagnoses.filter((d) => !explained.has(d.cause))];
+  } else if (cands.length > 0 && EXTERNAL.includes(cands[0]!.cause)) {
+    // no incident backs an external cause: keep it, it still says where to look.
+  }
+  const status = diagnoses.length === 0 ? 'ok' : causeInfo(diagnoses[0]!.cause).status;
+  return { terminal, status, diagnoses };
+}
+
+export function diagnoseFleet(x: DiagnoseInput): DiagnosisReport {
+  const members = [...x.states].map(([t, state]) => ({ state, registry: x.byTerminal.get(t) }));
+  const fleet = fleetBaseline(members, x.nowMs, x.observedFrom);
+  const byIncident = new Map<string, Incident[]>();
+  for (const inc of x.incidents) for (const t of inc.terminals) byIncident.set(t, [...(byIncident.get(t) ?? []), inc]);
+  const terminals: TerminalDiagnosis[] = [];
+  for (const [terminal, state] of x.states) {
+    terminals.push(terminalDiagnosis(terminal, candidatesOf(terminal, state, x, fleet), byIncident.get(terminal) ?? [], x.nowMs));
+  }
+  terminals.sort((a, b) => (a.terminal < b.terminal ? -1 : a.terminal > b.terminal ? 1 : 0));
+  return { at: new Date(x.nowMs).toISOString(), terminals, incidents: x.incidents };
+}

@@ -1,0 +1,88 @@
+// createEngine: folds events into per-terminal state and answers diagnose(now) / changes(now).
+// Pure: no I/O, no clock reads; `now` is always passed in.
+
+import type { DiagnosisReport, PosEvent, Registry, RegistryModel, RegistryTerminal } from '../domain/index.ts';
+import { ArrivalClock } from './clock.ts';
+import { diffReports, type DiagnosisChange } from './changes.ts';
+import { createCorrelator, type FleetCorrelator } from './correlator.ts';
+import { diagnoseFleet } from './diagnose.ts';
+import { restoreStates, snapshotStates } from './snapshot.ts';
+import { foldEvent, TerminalState } from './state.ts';
+
+export interface Engine {
+  observe(event: PosEvent): void;
+  diagnose(now: number): DiagnosisReport;
+  changes(now: number): DiagnosisChange[];
+  setRegistry(registry: Registry): void;
+  snapshot(): unknown;
+}
+
+/** Device times further than this from the arrival clock are not trusted for the counters. */
+const TRUST_TS_MS = 6 * 3_600_000;
+
+interface EngineSnapshot {
+  v: 1;
+  clock: { now: number; first: number };
+  states: unknown;
+}
+
+export function createEngine(opts: { registry: Registry; snapshot?: unknown }): Engine {
+  const states = new Map<string, TerminalState>();
+  const clock = new ArrivalClock();
+  const correlator: FleetCorrelator = createCorrelator(opts.registry);
+  let registry = opts.registry;
+  let byTerminal = new Map<string, RegistryTerminal>();
+  let models = new Map<string, RegistryModel>();
+  let previous: DiagnosisReport | undefined;
+
+  const setRegistry = (r: Registry): void => {
+    registry = r;
+    byTerminal = new Map(r.terminals.map((t) => [t.terminal, t]));
+    models = new Map(r.models.map((m) => [m.model, m]));
+  };
+  setRegistry(opts.registry);
+  const snap = opts.snapshot as EngineSnapshot | undefined;
+  if (snap?.v === 1) {
+    clock.restore(snap.clock);
+    for (const [t, s] of restoreStates(snap.states)) states.set(t, s);
+  }
+
+  function observe(e: PosEvent): void {
+    const arrival = clock.observe(e.tsMs);
+    const ms = Math.abs(e.tsMs - arrival) > TRUST_TS_MS ? arrival : e.tsMs;
+    let s = states.get(e.terminal);
+    if (!s) {
+      s = new TerminalState();
+      states.set(e.terminal, s);
+    }
+    foldEvent(s, e, Math.floor(ms / 1000), arrival);
+    correlator.observe(e);
+  }
+
+  function diagnose(now: number): DiagnosisReport {
+    const all = new Map(states);
+    for (const t of byTerminal.keys()) if (!all.has(t)) all.set(t, new TerminalState());
+    return diagnoseFleet({
+      states: all, registry, byTerminal, models, incidents: correlator.incidents(now),
+      observedFrom: clock.first, nowMs: now,
+    });
+  }
+
+  return {
+    observe,
+    diagnose,
+    changes(now) {
+      const report = diagnose(now);
+      const out = diffReports(previous, report);
+      previous = report;
+      return out;
+    },
+    setRegistry(r) {
+      setRegistry(r);
+      correlator.setRegistry(r);
+    },
+    snapshot(): EngineSnapshot {
+      return { v: 1, clock: clock.toJSON(), states: snapshotStates(states) };
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// Fleet baselines computed at diagnosis time from every terminal's state: read-failure rates
+// per entry mode, latency per host, signal per carrier and region, who is silent, and which
+// bin ranges answer 91 on many terminals.
+
+import type { RegistryTerminal } from '../domain/index.ts';
+import { C } from './counters.ts';
+import type { TerminalState } from './state.ts';
+
+export interface GroupStat {
+  terminals: number;
+  silent: number;
+}
+
+export interface FleetBaseline {
+  chipFailRate: number;
+  contactlessFailRate: number;
+  swipeFailRate: number;
+  /** Mean latency per host over the long window and the short window (ms). */
+  hostLatency: Map<string, { long: number; short: number; terminals: number; slow: number }>;
+  /** Mean RSSI per carrier|region. */
+  signal: Map<string, number>;
+  /** Silent cellular terminals per carrier|region, and their group size. */
+  cellular: Map<string, GroupStat>;
+  /** Per merchant: terminals and silent ones. */
+  merchants: Map<string, GroupStat>;
+  /** 6-digit bins answering 91/96 and how many terminals saw them. */
+  bins91: Map<string, number>;
+  /** First arrival time (ms) of the fleet's data. */
+  observedFrom: number;
+}
+
+export const SILENT_MS = 60 * 60_000;
+
+export interface FleetMember {
+  state: TerminalState;
+  registry: RegistryTerminal | undefined;
+}
+
+function ratio(fail: number, ok: number): number {
+  return fail + ok > 0 ? fail / (fail + ok) : 0;
+}
+
+function bump(map: Map<string, GroupStat>, key: string, silent: boolean): void {
+  const g = map.get(key) ?? { terminals: 0, silent: 0 };
+  g.terminals++;
+  if (silent) g.silent++;
+  map.set(key, g);
+}
+
+export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, observedFrom: number): FleetBaseline {
+  const now = nowMs / 1000;
+  const rf = [0, 0, 0, 0, 0, 0];
+  const lat = new Map<string, { ls: number; ln: number; ss: number; sn: number; terminals: number }>();
+  const sig = new Map<string, { s: number; n: number }>();
+  const out: FleetBaseline = {
+    chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(),
+    cellular: new Map(), merchants: new Map(), bins91: new Map(), observedFrom,
+  };
+  for (const { state: s, registry: r } of members) {
+    const c = s.counters;
+    rf[0]! += c.long(C.RF_CHIP, now) + c.long(C.TX_FALLBACK, now);
+    rf[1]! += c.long(C.TX_CHIP, now);
+    rf[2]! += c.long(C.RF_CTLS, now);
+    rf[3]! += c.long(C.TX_CTLS, now);
+    rf[4]! += c.long(C.RF_SWIPE, now);
+    rf[5]! += c.long(C.TX_SWIPE, now) + c.long(C.TX_FALLBACK, now);
+    const silent = nowMs - s.lastArrival > SILENT_MS;
+    const host = r?.host ?? '';
+    const l = lat.get(host) ?? { ls: 0, ln: 0, ss: 0, sn: 0, terminals: 0 };
+    l.ls += c.long(C.LAT_SUM, now);
+    l.ln += c.long(C.LAT_N, now);
+    l.ss += c.short(C.LAT_SUM, now);
+    l.sn += c.short(C.LAT_N, now);
+    l.terminals++;
+    lat.set(host, l);
+    const key = `${r?.carrier ?? s.health?.carrier ?? ''}|${r?.region ?? ''}`;
+    const cellular = s.health?.netType !== undefined && !['ethernet', 'wifi'].includes(s.health.netType);
+    if (cellular) {
+      bump(out.cellular, key, silent);
+      const g = sig.get(key) ?? { s: 0, n: 0 };
+      g.s += c.long(C.RSSI_SUM, now);
+      g.n += c.long(C.RSSI_N, now);
+      sig.set(key, g);
+    }
+    if (r?.merchant) bump(out.merchants, r.merchant, silent);
+    if (s.bins91) for (const bin of s.bins91.keys()) out.bins91.set(bin, (out.bins91.get(bin) ?? 0) + 1);
+  }
+  out.chipFailRate = ratio(rf[0]!, rf[1]!);
+  out.contactlessFailRate = ratio(rf[2]!, rf[3]!);
+  out.swipeFailRate = ratio(rf[4]!, rf[5]!);
+  for (const [host, l] of lat) {
+    out.hostLatency.set(host, { long: l.ln > 0 ? l.ls / l.ln : 0, short: l.sn > 0 ? l.ss / l.sn : 0, terminals: l.terminals, slow: 0 });
+  }
+  for (const [key, g] of sig) if (g.n > 0) out.signal.set(key, g.s / g.n);
+  return out;
+}

@@ -1,0 +1,7 @@
+// The engine's public face: pure per-terminal state, detectors and diagnoses.
+
+export { createEngine, type Engine } from './engine.ts';
+export type { DiagnosisChange } from './changes.ts';
+export type { FleetCorrelator } from './correlator.ts';
+export { REPORT_THRESHOLD } from './diagnose.ts';
+export { DETECTORS, type Candidate, type Detector, type DetectorInput } from './detectors/index.ts';

@@ -1,0 +1,55 @@
+// Is a silent terminal offline, or is its shop simply closed? A terminal is offline when it
+// is silent during hours it was active the day before, or silent far beyond its normal gaps
+// while its shop's other terminals still talk.
+
+import { SILENT_MS, type FleetBaseline } from './fleet.ts';
+import { RING_HOURS, type TerminalState } from './state.ts';
+
+const HOUR = 3_600_000;
+
+export interface Silence {
+  /** How long the terminal has been silent (ms). */
+  silentMs: number;
+  /** Arrival time (ms) of its last event. */
+  lastSeen: number;
+  /** 0..1: how sure we are that it should have been talking. */
+  expected: number;
+  /** Hours of the silence seen a day earlier, and in how many of them it was active. */
+  observedHours: number;
+  activeHours: number;
+  /** Silent terminals / all terminals of the same merchant. */
+  merchantSilent: number;
+  merchantTerminals: number;
+}
+
+function activeDayBefore(s: TerminalState, fleet: FleetBaseline, from: number, to: number): [number, number] {
+  let observed = 0;
+  let active = 0;
+  for (let h = from; h <= to; h++) {
+    const before = h - 24;
+    if (before * HOUR < fleet.observedFrom || before * HOUR < s.firstArrival - HOUR) continue;
+    if (s.ringHour - before >= RING_HOURS || before > s.ringHour) continue;
+    observed++;
+    if (s.ring[before % RING_HOURS]! > 0) active++;
+  }
+  return [observed, active];
+}
+
+/** Undefined when the terminal is not silent. */
+export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string | undefined, nowMs: number): Silence | undefined {
+  const silentMs = nowMs - s.lastArrival;
+  if (s.lastArrival === 0 || silentMs < SILENT_MS) return undefined;
+  const fromHour = Math.floor(s.lastArrival / HOUR) + 1;
+  const toHour = Math.floor(nowMs / HOUR);
+  const [observedHours, activeHours] = silentMs >= 24 * HOUR ? [24, 24] : activeDayBefore(s, fleet, fromHour, toHour);
+  const m = merchant ? fleet.merchants.get(merchant) : undefined;
+  const merchantTerminals = m?.terminals ?? 1;
+  const merchantSilent = m?.silent ?? 1;
+  let expected: number;
+  if (observedHours >= 2) expected = activeHours / observedHours;
+  else if (silentMs >= 3 * HOUR) expected = 0.75;
+  else if (silentMs >= 2 * HOUR) expected = 0.6;
+  else expected = 0.3;
+  if (merchantTerminals > 1 && merchantSilent < merchantTerminals) expected = Math.min(1, expected + 0.25);
+  return { silentMs, lastSeen: s.lastArrival, expected, observedHours, activeHours, merchantSilent, merchantTerminals };
+}

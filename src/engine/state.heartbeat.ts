@@ -1,0 +1,153 @@
+// The health part of a terminal's state: latest self-test values from heartbeats (newest
+// device time wins), when each non-ok value started, and version/app changes.
+
+import type { HeartbeatEvent } from '../domain/index.ts';
+import { C, type Counters } from './counters.ts';
+import { intern } from './intern.ts';
+
+export const HOT_C = 55;
+export const HUMID_PCT = 85;
+export const WEAK_RSSI = -100;
+
+export interface Health {
+  at: number;
+  /** Latest self-test values: printer, reader.chip, reader.contactless, reader.magstripe, screen, keypad, tamper. */
+  test: Record<string, string>;
+  /** Since when (s) each non-ok self-test value has held. */
+  since: Record<string, number>;
+  netType?: string;
+  carrier?: string;
+  rssi?: number;
+  rtt?: number;
+  dnsOk?: boolean;
+  batteryHealth?: number;
+  batteryLevel?: number;
+  charging?: boolean;
+  /** Level lost per hour off charge (smoothed), and the previous off-charge reading. */
+  drainPerHour?: number;
+  drainFrom?: [number, number];
+  temp?: number;
+  humidity?: number;
+  storageFree?: number;
+  storageLowSince?: number;
+  firmware?: string;
+  app?: string;
+  firmwareChangedAt?: number;
+  previousFirmware?: string;
+  apps?: string;
+  appAdded?: string;
+  appAddedAt?: number;
+}
+
+function setTest(h: Health, key: string, value: string | undefined, sec: number): void {
+  if (value === undefined) return;
+  const prev = h.test[key];
+  if (prev !== value) {
+    h.test[key] = intern(value);
+    if (value === 'ok' || value === 'false' || value === 'none') delete h.since[key];
+    else h.since[key] = sec;
+  }
+}
+
+function foldVersions(h: Health, e: HeartbeatEvent, sec: number): void {
+  const fw = e.versions?.firmware;
+  if (fw !== undefined && fw !== h.firmware) {
+    if (h.firmware !== undefined) {
+      h.previousFirmware = h.firmware;
+      h.firmwareChangedAt = sec;
+    }
+    h.firmware = intern(fw);
+  }
+  if (e.versions?.app !== undefined) h.app = intern(e.versions.app);
+  if (e.apps !== undefined) {
+    const list = intern([...e.apps].sort().join(','));
+    if (h.apps !== undefined && list !== h.apps) {
+      const before = new Set(h.apps.split(','));
+      const added = e.apps.find((a) => !before.has(a));
+      if (added !== undefined) {
+        h.appAdded = intern(added);
+        h.appAddedAt = sec;
+      }
+    }
+    h.apps = list;
+  }
+}
+
+function foldBattery(h: Health, e: HeartbeatEvent, sec: number): void {
+  const b = e.battery;
+  if (!b) return;
+  if (b.health_pct !== undefined) h.batteryHealth = b.health_pct;
+  if (b.charging !== undefined) h.charging = b.charging;
+  if (b.level_pct === undefined) return;
+  h.batteryLevel = b.level_pct;
+  if (b.charging === false) {
+    if (h.drainFrom && sec > h.drainFrom[0] && sec - h.drainFrom[0] < 3 * 3600) {
+      const rate = ((h.drainFrom[1] - b.level_pct) * 3600) / (sec - h.drainFrom[0]);
+      h.drainPerHour = h.drainPerHour === undefined ? rate : 0.7 * h.drainPerHour + 0.3 * rate;
+    }
+    h.drainFrom = [sec, b.level_pct];
+  } else h.drainFrom = undefined;
+}
+
+function foldNet(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest: boolean): void {
+  const n = e.net;
+  if (!n) return;
+  const cellular = n.type !== undefined && n.type !== 'ethernet' && n.type !== 'wifi';
+  if (n.host_rtt_ms !== undefined) {
+    c.add(C.RTT_SUM, sec, Math.min(n.host_rtt_ms, 60_000));
+    c.add(C.RTT_N, sec);
+  } else c.add(C.HB_NORTT, sec);
+  if (n.rssi_dbm !== undefined && (cellular || n.type === 'wifi')) {
+    c.add(C.RSSI_SUM, sec, n.rssi_dbm);
+    c.add(C.RSSI_N, sec);
+    if (n.rssi_dbm <= WEAK_RSSI) c.add(C.RSSI_WEAK, sec);
+  }
+  if (n.dns_ok === false) c.add(C.HB_DNS_BAD, sec);
+  if (!latest) return;
+  if (n.type) h.netType = intern(n.type);
+  if (n.carrier) h.carrier = intern(n.carrier);
+  h.rssi = n.rssi_dbm ?? h.rssi;
+  h.rtt = n.host_rtt_ms;
+  if (n.dns_ok !== undefined) h.dnsOk = n.dns_ok;
+}
+
+function foldEnv(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest: boolean): void {
+  const t = e.env?.temp_c;
+  const hum = e.env?.humidity_pct;
+  if (t !== undefined) {
+    c.add(C.TEMP_SUM, sec, t);
+    c.add(C.TEMP_N, sec);
+    if (t >= HOT_C || e.printer === 'overheat') c.add(C.HOT, sec);
+    if (latest) h.temp = t;
+  }
+  if (hum !== undefined) {
+    if (hum >= HUMID_PCT) c.add(C.HUMID, sec);
+    if (latest) h.humidity = hum;
+  }
+}
+
+/** Folds one heartbeat into the health record; older heartbeats only feed the counters. */
+export function fold(prev: Health | undefined, c: Counters, e: HeartbeatEvent, sec: number): Health {
+  const h: Health = prev ?? { at: 0, test: {}, since: {} };
+  c.add(C.HB, sec);
+  const latest = sec >= h.at;
+  foldNet(h, c, e, sec, latest);
+  foldEnv(h, c, e, sec, latest);
+  if (!latest) return h;
+  h.at = sec;
+  setTest(h, 'printer', e.printer, sec);
+  setTest(h, 'reader.chip', e.reader?.chip, sec);
+  setTest(h, 'reader.contactless', e.reader?.contactless, sec);
+  setTest(h, 'reader.magstripe', e.reader?.magstripe, sec);
+  setTest(h, 'screen', e.screen, sec);
+  setTest(h, 'keypad', e.keypad, sec);
+  setTest(h, 'tamper', e.tamper === undefined ? undefined : String(e.tamper), sec);
+  foldBattery(h, e, sec);
+  foldVersions(h, e, sec);
+  if (e.storage_free_mb !== undefined) {
+    h.storageFree = e.storage_free_mb;
+    if (e.storage_free_mb < 100) h.storageLowSince ??= sec;
+    else h.storageLowSince = undefined;
+  }
+  return h;
+}

@@ -1,0 +1,189 @@
+// Compact per-terminal state folded from events: decayed counters, an hourly activity ring,
+// the latest self-test values and the onsets of the changes detectors care about.
+
+import type { BootEvent, ErrorEvent, HeartbeatEvent, PosEvent, ReportEvent, TxnEvent, UpdateEvent } from '../domain/index.ts';
+import { C, Counters } from './counters.ts';
+import { fold as foldHeartbeat, type Health } from './state.heartbeat.ts';
+import { intern } from './intern.ts';
+
+export const RING_HOURS = 48;
+
+export interface OperatorStats {
+  name: string;
+  txn: number;
+  readFail: number;
+  input: number;
+}
+
+export interface UpdateInfo {
+  component: string;
+  status: string;
+  to?: string;
+  from?: string;
+  campaign?: string;
+  at: number;
+}
+
+export class TerminalState {
+  readonly counters = new Counters();
+  /** Events per hour by arrival time; slot = hour % RING_HOURS; `ringHour` is the newest hour. */
+  readonly ring = new Uint8Array(RING_HOURS);
+  ringHour = 0;
+  /** Arrival-clock time (ms) of the most recent event, and of the most recent heartbeat. */
+  lastArrival = 0;
+  firstArrival = 0;
+  lastHbArrival = 0;
+  /** Device-clock skew (ms) of the latest event, and how many events in a row were skewed. */
+  lastSkew = 0;
+  skewStreak = 0;
+  health: Health | undefined;
+  operators: OperatorStats[] | undefined;
+  /** 91 answers per 6-digit bin. */
+  bins91: Map<string, number> | undefined;
+  /** Latest time (seconds) of each reported symptom. */
+  reports: Record<string, number> | undefined;
+  updates: UpdateInfo[] | undefined;
+  failedUpdates = 0;
+}
+
+const RC_CLASS: Record<string, number> = {
+  '03': C.RC_SETUP, '58': C.RC_SETUP,
+  '61': C.RC_LIMIT, '65': C.RC_LIMIT,
+  '12': C.RC_INPUT, '13': C.RC_INPUT, '14': C.RC_INPUT,
+  '55': C.RC_PIN,
+  '91': C.RC_HOST, '96': C.RC_HOST,
+  A0: C.RC_KEY,
+  '05': C.RC_BUSINESS, '51': C.RC_BUSINESS, '54': C.RC_BUSINESS, '57': C.RC_BUSINESS,
+  '62': C.RC_BUSINESS, '41': C.RC_BUSINESS, '43': C.RC_BUSINESS,
+};
+
+const ERROR_CLASS: Record<string, number> = {
+  APP_CRASH: C.CRASH, APP_ANR: C.CRASH, PRINTER_ERROR: C.PRINTER_ERR, NET_CONNECT_FAIL: C.NET_FAIL,
+  DNS_FAIL: C.DNS_FAIL, TLS_FAIL: C.TLS_FAIL, HOST_TIMEOUT: C.HOST_TIMEOUT, KEY_ERROR: C.KEY_ERR,
+  STORAGE_FULL: C.STORAGE_ERR, CLOCK_ERROR: C.CLOCK_ERR, PIN_TIMEOUT: C.PIN_TIMEOUT,
+};
+
+const ENTRY_TX: Record<string, number> = { chip: C.TX_CHIP, contactless: C.TX_CTLS, swipe: C.TX_SWIPE, fallback: C.TX_FALLBACK };
+const ENTRY_RF: Record<string, number> = { chip: C.RF_CHIP, fallback: C.RF_CHIP, contactless: C.RF_CTLS, swipe: C.RF_SWIPE };
+
+/** Folds one event; `sec` is its effective time (epoch s), `arrival` the arrival clock (ms). */
+export function foldEvent(s: TerminalState, e: PosEvent, sec: number, arrival: number): void {
+  noteArrival(s, e, arrival);
+  s.counters.add(C.EV, sec);
+  switch (e.type) {
+    case 'heartbeat':
+      s.lastHbArrival = Math.max(s.lastHbArrival, arrival);
+      s.health = foldHeartbeat(s.health, s.counters, e as HeartbeatEvent, sec);
+      break;
+    case 'txn':
+      foldTxn(s, e as TxnEvent, sec);
+      break;
+    case 'error':
+      foldError(s, e as ErrorEvent, sec);
+      break;
+    case 'boot':
+      foldBoot(s, e as BootEvent, sec);
+      break;
+    case 'update':
+      foldUpdate(s, e as UpdateEvent, sec);
+      break;
+    case 'report':
+      foldReport(s, e as ReportEvent, sec);
+      break;
+  }
+}
+
+function noteArrival(s: TerminalState, e: PosEvent, arrival: number): void {
+  if (s.firstArrival === 0) s.firstArrival = arrival;
+  s.lastArrival = Math.max(s.lastArrival, arrival);
+  const hour = Math.floor(arrival / 3_600_000);
+  if (hour > s.ringHour) {
+    const clear = Math.min(RING_HOURS, hour - s.ringHour);
+    for (let i = 1; i <= clear; i++) s.ring[(s.ringHour + i) % RING_HOURS] = 0;
+    s.ringHour = hour;
+  }
+  if (s.ringHour - hour < RING_HOURS) {
+    const slot = hour % RING_HOURS;
+    if (s.ring[slot]! < 255) s.ring[slot]! += 1;
+  }
+  const skew = e.tsMs - arrival;
+  s.lastSkew = skew;
+  s.skewStreak = Math.abs(skew) > 10 * 60_000 ? Math.min(s.skewStreak + 1, 60_000) : 0;
+}
+
+function operatorOf(s: TerminalState, name: string | undefined): OperatorStats | undefined {
+  if (name === undefined) return undefined;
+  s.operators ??= [];
+  let op = s.operators.find((o) => o.name === name);
+  if (!op && s.operators.length < 16) {
+    op = { name: intern(name), txn: 0, readFail: 0, input: 0 };
+    s.operators.push(op);
+  }
+  return op;
+}
+
+function foldTxn(s: TerminalState, e: TxnEvent, sec: number): void {
+  const c = s.counters;
+  c.add(C.TXN, sec);
+  const rc = e.rc ?? null;
+  if (rc === '00') c.add(C.TXN_OK, sec);
+  if (e.timeout === true || rc === null) c.add(C.TIMEOUT, sec);
+  const cls = rc === null ? undefined : RC_CLASS[rc.toUpperCase()];
+  if (cls !== undefined) c.add(cls as never, sec);
+  if (e.entry) {
+    const tx = ENTRY_TX[e.entry];
+    if (tx !== undefined) c.add(tx as never, sec);
+  }
+  if (typeof e.latency_ms === 'number' && e.timeout !== true) {
+    c.add(C.LAT_SUM, sec, Math.min(e.latency_ms, 60_000));
+    c.add(C.LAT_N, sec);
+  }
+  const op = operatorOf(s, e.operator);
+  if (op) {
+    op.txn++;
+    if (cls === C.RC_INPUT) op.input++;
+    else if (cls === C.RC_PIN) op.input += 0.5;
+    if (e.entry === 'fallback') op.readFail++;
+  }
+  if ((rc === '91' || rc === '96') && e.bin) {
+    s.bins91 ??= new Map();
+    const bin = intern(e.bin.slice(0, 6));
+    s.bins91.set(bin, (s.bins91.get(bin) ?? 0) + 1);
+  }
+}
+
+function foldError(s: TerminalState, e: ErrorEvent, sec: number): void {
+  const cls = ERROR_CLASS[e.code];
+  if (cls !== undefined) s.counters.add(cls as never, sec);
+  if (e.code === 'CARD_READ_FAIL') {
+    const rf = ENTRY_RF[e.entry ?? 'chip'];
+    if (rf !== undefined) s.counters.add(rf as never, sec);
+    const op = operatorOf(s, e.operator);
+    if (op) op.readFail++;
+  }
+}
+
+function foldBoot(s: TerminalState, e: BootEvent, sec: number): void {
+  s.counters.add(C.BOOT, sec);
+  if (e.reason === 'crash' || e.reason === 'watchdog') s.counters.add(C.BOOT_CRASH, sec);
+  if (e.reason === 'low_battery') s.counters.add(C.LOWBAT_BOOT, sec);
+}
+
+function foldUpdate(s: TerminalState, e: UpdateEvent, sec: number): void {
+  if (e.status === 'failed') s.failedUpdates++;
+  if (e.status === 'downloading') return;
+  s.updates ??= [];
+  const info: UpdateInfo = { component: e.component ?? 'app', status: e.status ?? 'installed', at: sec };
+  if (e.to) info.to = intern(e.to);
+  if (e.from) info.from = intern(e.from);
+  if (e.campaign) info.campaign = intern(e.campaign);
+  s.updates.push(info);
+  s.updates.sort((a, b) => a.at - b.at);
+  if (s.updates.length > 4) s.updates.shift();
+}
+
+function foldReport(s: TerminalState, e: ReportEvent, sec: number): void {
+  if (!e.symptom) return;
+  s.reports ??= {};
+  s.reports[e.symptom] = Math.max(s.reports[e.symptom] ?? 0, sec);
+}
