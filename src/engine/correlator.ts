@@ -1,14 +1,3 @@
-// The fleet correlator the engine uses. Until src/engine/correlate/index.ts lands this is a
-// no-op behind the same interface.
+// The fleet correlator the engine uses (src/engine/correlate, written beside the engine).
 
-import type { Incident, PosEvent, Registry } from '../domain/index.ts';
-
-export interface FleetCorrelator {
-  observe(event: PosEvent): void;
-  setRegistry(registry: Registry): void;
-  incidents(now: number): Incident[];
-}
-
-export function createCorrelator(_registry: Registry): FleetCorrelator {
-  return { observe() {}, setRegistry() {}, incidents: () => [] };
-}
+export { createCorrelator, type FleetCorrelator } from './correlate/index.ts';

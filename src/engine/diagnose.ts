@@ -17,7 +17,7 @@ const EXPLAINED: Partial<Record<CauseCode, CauseCode[]>> = {
   'provider.issuer_down': ['provider.maintenance'],
   'sw.incompatible_update': ['sw.crash_loop', 'sw.app_conflict', 'sw.update_failed'],
 };
-const EXTERNAL: CauseCode[] = ['net.carrier_outage', 'net.host_slow', 'provider.maintenance', 'provider.issuer_down', 'sw.incompatible_update'];
+const EXTERNAL: CauseCode[] = ['net.carrier_outage', 'net.host_slow', 'provider.issuer_down', 'sw.incompatible_update'];
 
 export interface DiagnoseInput {
   states: Map<string, TerminalState>;
@@ -65,13 +65,18 @@ function candidatesOf(terminal: string, state: TerminalState, x: DiagnoseInput, 
   return out.filter((c) => !seen.has(c.cause) && seen.add(c.cause));
 }
 
-function terminalDiagnosis(terminal: string, cands: Candidate[], incidents: Incident[], nowMs: number): TerminalDiagnosis {
-  let diagnoses = cands.map((c) => toDiagnosis(c, nowMs));
+/**
+ * Per-terminal candidates for fleet causes are fallbacks for when the correlator sees no
+ * incident; when it reports an incident of that cause without this terminal, it looked and
+ * left the terminal out, so the fallback is dropped.
+ */
+function terminalDiagnosis(terminal: string, cands: Candidate[], incidents: Incident[], activeCauses: Set<CauseCode>, nowMs: number): TerminalDiagnosis {
+  let diagnoses = cands
+    .filter((c) => !(EXTERNAL.includes(c.cause) && activeCauses.has(c.cause) && !incidents.some((i) => i.cause === c.cause)))
+    .map((c) => toDiagnosis(c, nowMs));
   if (incidents.length > 0) {
     const explained = new Set<CauseCode>(incidents.flatMap((i) => [i.cause, ...(EXPLAINED[i.cause] ?? [])]));
     diagnoses = [...incidents.map(incidentDiagnosis), ...diagnoses.filter((d) => !explained.has(d.cause))];
-  } else if (cands.length > 0 && EXTERNAL.includes(cands[0]!.cause)) {
-    // no incident backs an external cause: keep it, it still says where to look.
   }
   const status = diagnoses.length === 0 ? 'ok' : causeInfo(diagnoses[0]!.cause).status;
   return { terminal, status, diagnoses };
@@ -82,9 +87,10 @@ export function diagnoseFleet(x: DiagnoseInput): DiagnosisReport {
   const fleet = fleetBaseline(members, x.nowMs, x.observedFrom);
   const byIncident = new Map<string, Incident[]>();
   for (const inc of x.incidents) for (const t of inc.terminals) byIncident.set(t, [...(byIncident.get(t) ?? []), inc]);
+  const activeCauses = new Set(x.incidents.map((i) => i.cause));
   const terminals: TerminalDiagnosis[] = [];
   for (const [terminal, state] of x.states) {
-    terminals.push(terminalDiagnosis(terminal, candidatesOf(terminal, state, x, fleet), byIncident.get(terminal) ?? [], x.nowMs));
+    terminals.push(terminalDiagnosis(terminal, candidatesOf(terminal, state, x, fleet), byIncident.get(terminal) ?? [], activeCauses, x.nowMs));
   }
   terminals.sort((a, b) => (a.terminal < b.terminal ? -1 : a.terminal > b.terminal ? 1 : 0));
   return { at: new Date(x.nowMs).toISOString(), terminals, incidents: x.incidents };

@@ -44,6 +44,8 @@ export class TerminalState {
   reports: Record<string, number> | undefined;
   updates: UpdateInfo[] | undefined;
   failedUpdates = 0;
+  /** First crash ever seen (APP_CRASH/APP_ANR or a crash/watchdog boot), epoch seconds. */
+  firstCrash = 0;
 }
 
 const RC_CLASS: Record<string, number> = {
@@ -155,6 +157,7 @@ function foldTxn(s: TerminalState, e: TxnEvent, sec: number): void {
 function foldError(s: TerminalState, e: ErrorEvent, sec: number): void {
   const cls = ERROR_CLASS[e.code];
   if (cls !== undefined) s.counters.add(cls as never, sec);
+  if (cls === C.CRASH) noteCrash(s, sec);
   if (e.code === 'CARD_READ_FAIL') {
     const rf = ENTRY_RF[e.entry ?? 'chip'];
     if (rf !== undefined) s.counters.add(rf as never, sec);
@@ -165,7 +168,10 @@ function foldError(s: TerminalState, e: ErrorEvent, sec: number): void {
 
 function foldBoot(s: TerminalState, e: BootEvent, sec: number): void {
   s.counters.add(C.BOOT, sec);
-  if (e.reason === 'crash' || e.reason === 'watchdog') s.counters.add(C.BOOT_CRASH, sec);
+  if (e.reason === 'crash' || e.reason === 'watchdog') {
+    s.counters.add(C.BOOT_CRASH, sec);
+    noteCrash(s, sec);
+  }
   if (e.reason === 'low_battery') s.counters.add(C.LOWBAT_BOOT, sec);
 }
 
@@ -186,4 +192,8 @@ function foldReport(s: TerminalState, e: ReportEvent, sec: number): void {
   if (!e.symptom) return;
   s.reports ??= {};
   s.reports[e.symptom] = Math.max(s.reports[e.symptom] ?? 0, sec);
+}
+
+function noteCrash(s: TerminalState, sec: number): void {
+  if (s.firstCrash === 0 || sec < s.firstCrash) s.firstCrash = sec;
 }

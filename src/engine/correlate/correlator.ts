@@ -52,11 +52,13 @@ export function createCorrelator(registry: Registry): FleetCorrelator {
       const announced = new Set(announcedHosts(fleet, now).keys());
       const maintenance = [...announcedMaintenance(fleet, live, hosts, now), ...unannouncedMaintenance(hosts, now, announced)];
       const inMaintenance = new Set(maintenance.flatMap((i) => i.terminals));
+      const slow = slowHosts(hosts, now, announced);
+      const hostWide = new Set([...inMaintenance, ...slow.flatMap((i) => i.terminals)]);
       const found = [
         ...maintenance,
         ...issuers.incidents(now, (t) => inMaintenance.has(t)),
-        ...slowHosts(hosts, now, announced),
-        ...carrierOutages(live, now),
+        ...slow,
+        ...carrierOutages(live, now, hostWide),
         ...updates.incidents(now),
       ];
       return found.sort((a, b) => CAUSE_ORDER.indexOf(a.cause) - CAUSE_ORDER.indexOf(b.cause) || (a.id ?? '').localeCompare(b.id ?? ''));

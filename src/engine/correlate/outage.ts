@@ -52,24 +52,47 @@ interface Rates {
   outside: number;
 }
 
-function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: string, against: string[]): Rates {
-  const k = byKey.get(key)?.length ?? 0;
+const CLUSTER = 15 * MINUTE;
+
+/** The terminals that lost the network together: the densest 15 minutes of silence starts, plus
+ * terminals failing to connect since then. Shops closing for the night drift apart; an outage does not. */
+function cluster(members: Troubled[]): { members: Troubled[]; from: number; to: number } {
+  const silent = members.filter((m) => m.silent).sort((a, b) => a.since - b.since);
+  let best = { i: 0, j: -1 };
+  for (let i = 0, j = 0; i < silent.length; i++) {
+    while (j + 1 < silent.length && silent[j + 1]!.since - silent[i]!.since <= CLUSTER) j++;
+    if (j - i > best.j - best.i) best = { i, j };
+  }
+  const core = silent.slice(best.i, best.j + 1);
+  const from = core[0]?.since ?? Math.min(...members.map((m) => m.since));
+  const to = core[core.length - 1]?.since ?? from;
+  const erring = members.filter((m) => !m.silent && m.since >= from - CLUSTER);
+  return { members: [...core, ...erring], from, to };
+}
+
+function within(list: Troubled[] | undefined, from: number, to: number): number {
+  return (list ?? []).filter((m) => (m.silent ? m.since >= from - CLUSTER && m.since <= to + CLUSTER : m.since >= from - CLUSTER)).length;
+}
+
+function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: string, against: string[]): Rates & { members: Troubled[] } {
+  const c = cluster(byKey.get(key) ?? []);
+  const k = c.members.length;
   const n = live.counts.get(key) ?? 0;
   let outside = 0;
   for (const other of against) {
-    const ko = (byKey.get(other)?.length ?? 0) - k;
+    const ko = within(byKey.get(other), c.from, c.to) - within(c.members, c.from, c.to);
     const no = (live.counts.get(other) ?? 0) - n;
-    outside = Math.max(outside, (ko + 0.5) / (no + 1));
+    outside = Math.max(outside, (Math.max(ko, 0) + 0.5) / (no + 1));
   }
-  return { k, n, share: n ? k / n : 0, outside };
+  return { k, n, share: n ? k / n : 0, outside, members: c.members };
 }
 
 function passes(r: Rates): boolean {
   return r.k >= MIN_TERMINALS && r.share >= MIN_SHARE && r.share >= MIN_LIFT * Math.max(r.outside, 0.02);
 }
 
-export function carrierOutages(live: LivenessTracker, now: number): Incident[] {
-  const byKey = tally(live, troubledTerminals(live, now));
+export function carrierOutages(live: LivenessTracker, now: number, exclude: Set<string> = new Set()): Incident[] {
+  const byKey = tally(live, troubledTerminals(live, now).filter((t) => !exclude.has(t.terminal)));
   const incidents: Incident[] = [];
   const nationwide = new Set<string>();
   for (const key of byKey.keys()) {
@@ -78,14 +101,14 @@ export function carrierOutages(live: LivenessTracker, now: number): Incident[] {
     const r = rates(live, byKey, key, ['cell']);
     if (!passes(r)) continue;
     nationwide.add(carrier);
-    incidents.push(outageIncident({ carrier }, byKey.get(key) ?? [], r));
+    incidents.push(outageIncident({ carrier }, r.members, r));
   }
   for (const key of byKey.keys()) {
     if (!key.startsWith('cr:')) continue;
     const [carrier = '', region = ''] = key.slice(3).split('|');
     if (nationwide.has(carrier)) continue;
     const r = rates(live, byKey, key, [`r:${region}`, `c:${carrier}`]);
-    if (passes(r)) incidents.push(outageIncident({ carrier, region }, byKey.get(key) ?? [], r));
+    if (passes(r)) incidents.push(outageIncident({ carrier, region }, r.members, r));
   }
   return incidents;
 }
@@ -102,7 +125,7 @@ function outageIncident(scope: { carrier: string; region?: string }, members: Tr
     terminals: members.map((m) => m.terminal).sort(),
     since: iso(since),
     evidence: [
-      `${r.k} of ${r.n} cellular terminals on ${where} (${pct(r.share)}) lost the network since ${iso(since)}; ${silent} went silent, ${r.k - silent} fail to connect`,
+      `${r.k} of ${r.n} cellular terminals on ${where} (${pct(r.share)}) lost the network since ${iso(since)} [${members.map((m) => iso(m.since).slice(11, 16)).join(",")}]; ${silent} went silent, ${r.k - silent} fail to connect`,
       `elsewhere in the comparison groups only ${pct(r.outside)} are affected`,
     ],
     evidence_zh: [

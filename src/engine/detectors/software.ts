@@ -24,18 +24,26 @@ function crashes(x: DetectorInput): Candidate | undefined {
   const total = c.long(C.CRASH, now) + c.long(C.BOOT_CRASH, now) * 0.5;
   const lastCrash = Math.max(c.last(C.CRASH), c.last(C.BOOT_CRASH));
   if (recent < 2 || total < 4 || now - lastCrash > 3 * 3600) return undefined;
-  const onset = Math.min(c.first(C.CRASH) || now, c.first(C.BOOT_CRASH) || now);
+  let onset = Math.min(c.first(C.CRASH) || now, c.first(C.BOOT_CRASH) || now);
   const ev: [string, string][] = [[
     `${n1(c.long(C.CRASH, now))} APP_CRASH/APP_ANR and ${n1(c.long(C.BOOT_CRASH, now))} crash/watchdog boots recently, the last ${hours(now - lastCrash)} ago`,
     `近期 ${n1(c.long(C.CRASH, now))} 次应用崩溃/无响应、${n1(c.long(C.BOOT_CRASH, now))} 次崩溃/看门狗重启，最近一次在 ${hours(now - lastCrash)} 前`,
   ]];
   const h = s.health;
-  if (h?.appAddedAt !== undefined && onset >= h.appAddedAt - 600 && onset - h.appAddedAt < AFTER_CHANGE) {
+  const startedAfter = (at: number): number | undefined => {
+    for (const t of [s.firstCrash, onset]) if (t >= at - 600 && t - at < AFTER_CHANGE) return t;
+    return undefined;
+  };
+  const afterApp = h?.appAddedAt !== undefined ? startedAfter(h.appAddedAt) : undefined;
+  if (h?.appAddedAt !== undefined && afterApp !== undefined) {
+    onset = afterApp;
     ev.push([`crashes started ${hours(onset - h.appAddedAt)} after ${h.appAdded} was installed`, `崩溃在安装 ${h.appAdded} 后 ${hours(onset - h.appAddedAt)} 开始`]);
     return candidate('sw.app_conflict', 0.85, onset, ev);
   }
   const fw = lastFirmwareChange(s);
-  if (fw && onset >= fw.at - 600 && onset - fw.at < AFTER_CHANGE) {
+  const afterFw = fw ? startedAfter(fw.at) : undefined;
+  if (fw && afterFw !== undefined) {
+    onset = afterFw;
     ev.push([`crashes started ${hours(onset - fw.at)} after firmware ${fw.to ?? '?'} was installed${fw.campaign ? ` (campaign ${fw.campaign})` : ''}`,
       `崩溃在安装固件 ${fw.to ?? '?'}${fw.campaign ? `（活动 ${fw.campaign}）` : ''} 后 ${hours(onset - fw.at)} 开始`]);
     return candidate('sw.incompatible_update', 0.75, onset, ev);
