@@ -128,12 +128,19 @@ export interface ExternalBrokerOptions extends MqttIngestOptions {
   connections?: number;
   username?: string;
   password?: string;
+  /** Shared-subscription group (default 'posops'); instances of one deployment share it. */
+  group?: string;
+  /** Start without the broker's stored session (default false: events sent while down are kept). */
+  clean?: boolean;
 }
 
 function connectOnce(opts: ExternalBrokerOptions, clientId: string, ingest: ReturnType<typeof createMqttIngest>): Promise<MqttClient> {
   const client: MqttClient = mqtt.connect(opts.url, {
     clientId,
-    clean: false,
+    // MQTT 5: MQTT.js hands PUBACKs to customHandleAcks only with protocol version 5
+    protocolVersion: 5,
+    clean: opts.clean ?? false,
+    properties: { sessionExpiryInterval: opts.clean ? 0 : 7 * 86_400 },
     username: opts.username,
     password: opts.password,
     reconnectPeriod: 1000,
@@ -156,7 +163,7 @@ function connectOnce(opts: ExternalBrokerOptions, clientId: string, ingest: Retu
   });
   return new Promise((resolve, reject) => {
     client.once('connect', () => {
-      client.subscribe(`$share/posops/${eventsTopic('+')}`, { qos: 1 }, (err) => (err ? reject(err) : resolve(client)));
+      client.subscribe(`$share/${opts.group ?? 'posops'}/${eventsTopic('+')}`, { qos: 1 }, (err) => (err ? reject(err) : resolve(client)));
     });
     client.once('error', (err) => {
       client.end(true);

@@ -5,12 +5,12 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
-import { validateEvent } from '../domain/index.ts';
 import { createEngine, type Engine } from '../engine/index.ts';
-import { createIngestor, type Ingestor } from '../ingest/index.ts';
+import { createIngestor, readEvents, type Ingestor } from '../ingest/index.ts';
 import { connectMqttBroker, startMqttBroker, type MqttTransport } from '../ingest/mqtt.ts';
 import { openSegmentLog, type EventLog } from '../log/index.ts';
 import { findTerminal, getKv, loadRegistry, openStore, setKv, type Store } from '../store/index.ts';
+import { registerDashboardRoutes, serveWebApp } from '../dashboard/index.ts';
 import { createApp } from './app.ts';
 import { createOpenAuthenticator, createTokenAuthenticator, newSecret, type Authenticator } from './auth-hook.ts';
 import { createMetrics } from './metrics.ts';
@@ -39,10 +39,8 @@ const DAY_MS = 86_400_000;
 /** Feeds every event of the log into the engine; returns how many. */
 async function replayLog(log: EventLog, engine: Engine): Promise<number> {
   let count = 0;
-  for await (const record of log.read(0)) {
-    const checked = validateEvent(JSON.parse(record.data.toString('utf8')));
-    if (!checked.ok) continue; // the log holds only validated events; a later schema may refuse old ones
-    engine.observe(checked.event);
+  for await (const { event } of readEvents(log, 0)) {
+    engine.observe(event);
     count++;
   }
   return count;
@@ -99,7 +97,26 @@ export async function startServer(config: Config): Promise<RunningServer> {
           onRefused: metrics.countMqttRefused,
         });
     closers.push(() => mqtt.close());
-    const app = createApp({ config, ingestor, engine, metrics, authenticator: auth.authenticator, findTerminal: (t) => findTerminal(store, t) });
+    const dashboard = async (app: FastifyInstance) => {
+      registerDashboardRoutes(app, {
+        diagnosis: () => engine.diagnose(Date.now()),
+        registry: () => loadRegistry(store),
+        now: Date.now,
+        subscribe: (listener) => ingestor.onEvent(() => listener()),
+        events: (listener) => ingestor.onEvent(listener),
+        kv: { get: (key) => getKv(store, key), set: (key, value) => setKv(store, key, value) },
+      });
+      await serveWebApp(app);
+    };
+    const app = createApp({
+      config,
+      ingestor,
+      engine,
+      metrics,
+      authenticator: auth.authenticator,
+      findTerminal: (t) => findTerminal(store, t),
+      plugins: [dashboard],
+    });
     closers.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
