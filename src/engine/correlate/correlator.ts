@@ -49,7 +49,7 @@ export function createCorrelator(registry: Registry): FleetCorrelator {
     },
     incidents(now) {
       prune(now);
-      const announced = new Set(announcedHosts(fleet, now).keys());
+      const announced = new Set(announcedHosts(fleet, now, 30 * 60_000).keys());
       const maintenance = [...announcedMaintenance(fleet, live, hosts, now), ...unannouncedMaintenance(hosts, now, announced)];
       const inMaintenance = new Set(maintenance.flatMap((i) => i.terminals));
       const slow = slowHosts(hosts, now, announced);

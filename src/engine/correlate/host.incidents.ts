@@ -11,12 +11,12 @@ const RECENT = 30 * MINUTE;
 const MIN_TERMINALS = 3;
 
 /** Hosts under an announced maintenance window at `now` (a window without host covers them all). */
-export function announcedHosts(fleet: FleetIndex, now: number): Map<string, { start: number; end: number; note?: string }> {
+export function announcedHosts(fleet: FleetIndex, now: number, grace = 0): Map<string, { start: number; end: number; note?: string }> {
   const out = new Map<string, { start: number; end: number; note?: string }>();
   for (const w of fleet.maintenance) {
     const start = Date.parse(w.start);
     const end = Date.parse(w.end);
-    if (!(start <= now && now < end)) continue;
+    if (!(start <= now && now < end + grace)) continue;
     for (const host of w.host ? [w.host] : fleet.hosts()) out.set(host, { start, end, note: w.note });
   }
   return out;

@@ -54,33 +54,34 @@ interface Rates {
 
 const CLUSTER = 15 * MINUTE;
 
-/** The terminals that lost the network together: the densest 15 minutes of silence starts, plus
- * terminals failing to connect since then. Shops closing for the night drift apart; an outage does not. */
-function cluster(members: Troubled[]): { members: Troubled[]; from: number; to: number } {
-  const silent = members.filter((m) => m.silent).sort((a, b) => a.since - b.since);
+/** The terminals that lost the network together: the densest 15 minutes of trouble starts (the
+ * core), and every terminal of the group in trouble since then (intermittent ones fall silent
+ * later). Shops closing for the night drift apart over hours; an outage strikes at once. */
+function cluster(members: Troubled[]): { core: number; members: Troubled[]; from: number; to: number } {
+  const sorted = [...members].sort((a, b) => a.since - b.since);
   let best = { i: 0, j: -1 };
-  for (let i = 0, j = 0; i < silent.length; i++) {
-    while (j + 1 < silent.length && silent[j + 1]!.since - silent[i]!.since <= CLUSTER) j++;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (j + 1 < sorted.length && sorted[j + 1]!.since - sorted[i]!.since <= CLUSTER) j++;
     if (j - i > best.j - best.i) best = { i, j };
   }
-  const core = silent.slice(best.i, best.j + 1);
-  const from = core[0]?.since ?? Math.min(...members.map((m) => m.since));
-  const to = core[core.length - 1]?.since ?? from;
-  const erring = members.filter((m) => !m.silent && m.since >= from - CLUSTER);
-  return { members: [...core, ...erring], from, to };
+  const core = sorted.slice(best.i, best.j + 1);
+  if (core.length === 0) return { core: 0, members: [], from: 0, to: 0 };
+  const from = core[0]!.since;
+  const to = core[core.length - 1]!.since;
+  return { core: core.length, members: sorted.filter((m) => m.since >= from), from, to };
 }
 
 function within(list: Troubled[] | undefined, from: number, to: number): number {
-  return (list ?? []).filter((m) => (m.silent ? m.since >= from - CLUSTER && m.since <= to + CLUSTER : m.since >= from - CLUSTER)).length;
+  return (list ?? []).filter((m) => m.since >= from && m.since <= to).length;
 }
 
 function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: string, against: string[]): Rates & { members: Troubled[] } {
   const c = cluster(byKey.get(key) ?? []);
-  const k = c.members.length;
+  const k = c.core;
   const n = live.counts.get(key) ?? 0;
   let outside = 0;
   for (const other of against) {
-    const ko = within(byKey.get(other), c.from, c.to) - within(c.members, c.from, c.to);
+    const ko = within(byKey.get(other), c.from - CLUSTER, c.to + CLUSTER) - within(byKey.get(key), c.from - CLUSTER, c.to + CLUSTER);
     const no = (live.counts.get(other) ?? 0) - n;
     outside = Math.max(outside, (Math.max(ko, 0) + 0.5) / (no + 1));
   }
@@ -125,12 +126,12 @@ function outageIncident(scope: { carrier: string; region?: string }, members: Tr
     terminals: members.map((m) => m.terminal).sort(),
     since: iso(since),
     evidence: [
-      `${r.k} of ${r.n} cellular terminals on ${where} (${pct(r.share)}) lost the network since ${iso(since)} [${members.map((m) => iso(m.since).slice(11, 16)).join(",")}]; ${silent} went silent, ${r.k - silent} fail to connect`,
-      `elsewhere in the comparison groups only ${pct(r.outside)} are affected`,
+      `${members.length} of ${r.n} cellular terminals on ${where} (${pct(members.length / Math.max(r.n, 1))}) lost the network since ${iso(since)}; ${silent} went silent, ${members.length - silent} fail to connect`,
+      `${r.k} of them within 15 minutes of each other; the rest of the region and the same carrier elsewhere: ${pct(r.outside)} at that time`,
     ],
     evidence_zh: [
-      `${whereZh}的 ${r.n} 台蜂窝网络终端中有 ${r.k} 台(${pct(r.share)})自 ${iso(since)} 起断网;${silent} 台无心跳,${r.k - silent} 台连接失败`,
-      `对照组(同地区其他终端、同运营商其他地区)仅 ${pct(r.outside)} 受影响`,
+      `${whereZh}的 ${r.n} 台蜂窝网络终端中有 ${members.length} 台(${pct(members.length / Math.max(r.n, 1))})自 ${iso(since)} 起断网;${silent} 台无心跳,${members.length - silent} 台连接失败`,
+      `其中 ${r.k} 台在 15 分钟内相继断网;同时段同地区其他终端及同运营商其他地区仅 ${pct(r.outside)}`,
     ],
   };
 }
