@@ -1,7 +1,7 @@
 // Builds the HTTP application and opens nothing (Fastify testing guide: build versus start).
 // Tests call createApp(deps) and use app.inject(); src/server/runtime.ts owns listeners.
 
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { RegistryTerminal } from '../domain/index.ts';
@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: { level: deps.config.logLevel },
     bodyLimit: deps.config.maxBodyBytes,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: false } },
   });
   const metrics = deps.metrics ?? createMetrics(deps.ingestor);
