@@ -8,6 +8,8 @@ export function dedupeKey(terminal: string, id: string): string {
 export class DedupeIndex {
   private readonly buckets = new Map<number, Set<string>>();
   private readonly bucketMs: number;
+  private current: { index: number; set: Set<string> } | undefined;
+  private older: Set<string>[] = [];
   private keys = 0;
 
   constructor(private readonly windowMs: number) {
@@ -19,18 +21,25 @@ export class DedupeIndex {
     return false;
   }
 
-  /** Remembers a key seen at `at` (ms). */
-  add(key: string, at: number): void {
+  /** Remembers `key` seen at `at` (ms) unless already known; true when it was new. One lookup on the hot path. */
+  addIfNew(key: string, at: number): boolean {
     const index = Math.floor(at / this.bucketMs);
-    let set = this.buckets.get(index);
-    if (!set) {
-      set = new Set();
-      this.buckets.set(index, set);
-      this.expire(at);
-    }
+    if (this.current?.index !== index) this.switchTo(index, at);
+    for (const set of this.older) if (set.has(key)) return false;
+    const set = this.current!.set;
     const before = set.size;
     set.add(key);
-    this.keys += set.size - before;
+    if (set.size === before) return false;
+    this.keys++;
+    return true;
+  }
+
+  /** Remembers a key seen at `at` (ms). */
+  add(key: string, at: number): void {
+    if (this.has(key)) return;
+    const set = this.bucket(Math.floor(at / this.bucketMs), at);
+    set.add(key);
+    this.keys++;
   }
 
   /** Forgets a key (its event could not be made durable, so a retry must not count as a duplicate). */
@@ -45,11 +54,29 @@ export class DedupeIndex {
       if (index < oldest) {
         this.keys -= set.size;
         this.buckets.delete(index);
+        this.current = undefined;
       }
     }
   }
 
   size(): number {
     return this.keys;
+  }
+
+  private bucket(index: number, at: number): Set<string> {
+    let set = this.buckets.get(index);
+    if (!set) {
+      set = new Set();
+      this.buckets.set(index, set);
+      this.expire(at);
+      this.current = undefined;
+    }
+    return set;
+  }
+
+  private switchTo(index: number, at: number): void {
+    const set = this.bucket(index, at);
+    this.current = { index, set };
+    this.older = [...this.buckets.entries()].filter(([i]) => i !== index).map(([, s]) => s);
   }
 }

@@ -5,3 +5,4 @@ export { createIngestor } from './ingest.service.ts';
 export { DEFAULT_MAX_LINE_BYTES, decodeItem, lineTooLong } from './event.decode.ts';
 export { readNdjsonBatches, readNdjsonFile, type NdjsonLine, type NdjsonReadOptions } from './ndjson.file.ts';
 export { decodeLogRecord, readEvents } from './replay.ts';
+export { importNdjsonFile, type FileImportOptions, type FileImportResult } from './ndjson.import.ts';

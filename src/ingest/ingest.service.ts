@@ -78,11 +78,10 @@ class LogIngestor implements Ingestor {
         continue;
       }
       const key = dedupeKey(terminal, id);
-      if (this.dedupe.has(key)) {
+      if (!this.dedupe.addIfNew(key, at)) {
         result.duplicates++;
         continue;
       }
-      this.dedupe.add(key, at);
       accepted.events.push(d.event);
       accepted.stored.push(d.stored);
       accepted.keys.push(key);

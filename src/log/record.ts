@@ -12,7 +12,7 @@ function crc32Table(): Uint32Array {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88820 ^ (c >>> 1) : c >>> 1;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     table[n] = c >>> 0;
   }
   return table;
@@ -29,8 +29,34 @@ export function crc32Portable(data: Uint8Array, initial = 0): number {
 const nativeCrc = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 export const crc32: (data: Uint8Array, initial?: number) => number = nativeCrc ?? crc32Portable;
 
+function frame(buf: Buffer, pos: number, size: number, appendedAt: number): number {
+  const dataStart = pos + RECORD_HEADER_BYTES;
+  buf.writeUInt32LE(size, pos);
+  buf.writeDoubleLE(appendedAt, pos + 8);
+  buf.writeUInt32LE(crc32(buf.subarray(pos + 8, dataStart + size)), pos + 4);
+  return dataStart + size;
+}
+
+/** Fast path: every string is ASCII, so its byte length is its length. Undefined when one is not. */
+function encodeAscii(records: readonly (string | Buffer)[], appendedAt: number): Buffer | undefined {
+  let total = 0;
+  for (const r of records) total += RECORD_HEADER_BYTES + r.length;
+  // 4 spare bytes: a non-ASCII last string can then never be cut to exactly its length
+  const buf = Buffer.allocUnsafe(total + 4);
+  let pos = 0;
+  for (const r of records) {
+    if (r.length > MAX_RECORD_BYTES) return undefined;
+    const written = typeof r === 'string' ? buf.write(r, pos + RECORD_HEADER_BYTES, 'utf8') : r.copy(buf, pos + RECORD_HEADER_BYTES);
+    if (written !== r.length) return undefined; // multi-byte characters: take the exact path
+    pos = frame(buf, pos, written, appendedAt);
+  }
+  return buf.subarray(0, total);
+}
+
 /** Encodes records into one buffer, ready for a single write. */
 export function encodeRecords(records: readonly (string | Buffer)[], appendedAt: number): Buffer {
+  const fast = encodeAscii(records, appendedAt);
+  if (fast) return fast;
   let total = 0;
   const sizes = new Array<number>(records.length);
   for (let i = 0; i < records.length; i++) {
@@ -44,14 +70,9 @@ export function encodeRecords(records: readonly (string | Buffer)[], appendedAt:
   let pos = 0;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    const size = sizes[i]!;
-    const dataStart = pos + RECORD_HEADER_BYTES;
-    if (typeof r === 'string') buf.write(r, dataStart, size, 'utf8');
-    else r.copy(buf, dataStart);
-    buf.writeUInt32LE(size, pos);
-    buf.writeDoubleLE(appendedAt, pos + 8);
-    buf.writeUInt32LE(crc32(buf.subarray(pos + 8, dataStart + size)), pos + 4);
-    pos = dataStart + size;
+    if (typeof r === 'string') buf.write(r, pos + RECORD_HEADER_BYTES, sizes[i]!, 'utf8');
+    else r.copy(buf, pos + RECORD_HEADER_BYTES);
+    pos = frame(buf, pos, sizes[i]!, appendedAt);
   }
   return buf;
 }

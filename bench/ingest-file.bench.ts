@@ -1,0 +1,70 @@
+// File import speed: events/s of `posops import` (read, validate, dedupe, append with fsync)
+// against events/s of JSON.parse alone on the same lines, measured in the same run.
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { validateEvent } from '../src/domain/index.ts';
+import { createIngestor, importNdjsonFile } from '../src/ingest/index.ts';
+import { openSegmentLog } from '../src/log/index.ts';
+import type { BenchResult } from './run.ts';
+
+const SAMPLE = fileURLToPath(new URL('../../shared/samples/small/events.ndjson', import.meta.url));
+
+function best(runs: number, fn: () => void): number {
+  let fastest = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    fastest = Math.min(fastest, performance.now() - t0);
+  }
+  return fastest;
+}
+
+async function importOnce(path: string): Promise<{ ms: number; accepted: number; duplicates: number; bytes: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'posops-bench-'));
+  try {
+    const t0 = performance.now();
+    const log = await openSegmentLog(dir);
+    const ingestor = await createIngestor({ log });
+    const result = await importNdjsonFile(ingestor, path);
+    await ingestor.close();
+    const bytes = log.bytes();
+    await log.close();
+    return { ms: performance.now() - t0, accepted: result.accepted, duplicates: result.duplicates, bytes };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const ok = await access(SAMPLE).then(() => true, () => false);
+  if (!ok) {
+    process.stderr.write(`ingest-file: sample ${SAMPLE} is absent; skipped (it ships in /work/shared/samples)\n`);
+    return [{ name: 'import file', value: NaN, unit: 'events/s', note: `sample absent: ${SAMPLE}` }];
+  }
+  const lines = (await readFile(SAMPLE, 'utf8')).split('\n').filter((l) => l.length > 0);
+  const parseMs = best(3, () => {
+    for (const l of lines) JSON.parse(l);
+  });
+  const validateMs = best(2, () => {
+    for (const l of lines) validateEvent(JSON.parse(l));
+  });
+  const floor = lines.length / (parseMs / 1000);
+  const imports = [await importOnce(SAMPLE), await importOnce(SAMPLE)];
+  const fastest = imports.reduce((a, b) => (a.ms <= b.ms ? a : b));
+  const rate = fastest.accepted / (fastest.ms / 1000);
+  const rates = { validate: lines.length / (validateMs / 1000) };
+  return [
+    { name: 'JSON.parse per line (floor)', value: floor, unit: 'events/s', note: `${lines.length} lines` },
+    { name: 'parse + validateEvent', value: rates.validate, unit: 'events/s', floor, ratio: rates.validate / floor },
+    {
+      name: 'import file into a fresh durable log',
+      value: rate,
+      unit: 'events/s',
+      floor,
+      ratio: rate / floor,
+      note: `${fastest.accepted} accepted, ${fastest.duplicates} duplicates, ${(fastest.bytes / 1e6).toFixed(1)} MB log, best of 2; target ratio >= 0.5`,
+    },
+  ];
+}
