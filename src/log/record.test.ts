@@ -26,6 +26,6 @@ test('encodeRecords() frames ASCII and multi-byte records alike, whatever their 
   assert.equal(pos, buf.length);
   assert.equal(decodeRecord(buf.subarray(0, RECORD_HEADER_BYTES + 3), 0), 'partial');
   const flipped = Buffer.from(buf);
-  flipped[RECORD_HEADER_BYTES + 1] ^= 1;
+  flipped[RECORD_HEADER_BYTES + 1] = flipped[RECORD_HEADER_BYTES + 1]! ^ 1;
   assert.equal(decodeRecord(flipped, 0), 'corrupt');
 });
