@@ -8,6 +8,7 @@ const COMMANDS: (() => Promise<{ register: Register }>)[] = [
   // serve, diagnose, import, sim, users: each module registers itself here.
   () => import('./serve.ts'),
   () => import('./diagnose.ts'),
+  () => import('./import.ts'),
 ];
 
 const program = new Command('posops')
