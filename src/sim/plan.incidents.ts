@@ -1,0 +1,139 @@
+// The five fleet incidents of a random run (carrier outage, slow host, announced maintenance,
+// issuer down, incompatible update), a past outage, and a healthy software campaign.
+import type { MaintenanceWindow } from '../domain/index.ts';
+import { HOUR, MINUTE, formatTs } from './clock.ts';
+import { Rng } from './random.ts';
+import { nextPowered } from './schedule.ts';
+import type { PlannedFault, PlannedIncident, PlannedInstall, TerminalProfile } from './types.ts';
+import { CARRIERS, ISSUERS, REGIONS } from './world.ts';
+
+export interface PlanDraft {
+  faults: PlannedFault[];
+  incidents: PlannedIncident[];
+  installs: PlannedInstall[];
+  maintenance: MaintenanceWindow[];
+  badVersions: { model: string; component: 'firmware' | 'app'; version: string; campaign: string }[];
+  /** Terminals already taken by an incident or a fault. */
+  claimed: Set<string>;
+}
+
+export function emptyDraft(): PlanDraft {
+  return { faults: [], incidents: [], installs: [], maintenance: [], badVersions: [], claimed: new Set() };
+}
+
+/** Adds an incident and one member fault per terminal not yet claimed; returns the member count. */
+export function addIncident(d: PlanDraft, inc: PlannedIncident, members: TerminalProfile[], transient?: string): number {
+  const index = d.incidents.push(inc) - 1;
+  let n = 0;
+  for (const p of members) {
+    if (d.claimed.has(p.id)) continue;
+    if (!transient) d.claimed.add(p.id);
+    d.faults.push({ terminal: p.id, cause: inc.cause, from: inc.from, to: inc.to, magnitude: inc.magnitude, incident: index, transient });
+    n++;
+  }
+  return n;
+}
+
+export function carrierMembers(profiles: TerminalProfile[], carrier: string, region: string): TerminalProfile[] {
+  return profiles.filter((p) => p.bearer === '4g' && p.carrier.name === carrier && p.region.name === region);
+}
+
+export function hostMembers(profiles: TerminalProfile[], host: string): TerminalProfile[] {
+  return profiles.filter((p) => p.host.host === host);
+}
+
+/** The carrier+region pair whose cellular terminal count is closest to `target`, skipping `avoid`. */
+function pickCarrierRegion(profiles: TerminalProfile[], target: number, avoid?: string): { carrier: string; region: string } | undefined {
+  let best: { carrier: string; region: string; score: number } | undefined;
+  for (const c of CARRIERS) {
+    for (const r of REGIONS) {
+      if (`${c.name}/${r.name}` === avoid) continue;
+      const n = carrierMembers(profiles, c.name, r.name).length;
+      if (n < 2) continue;
+      const score = Math.abs(n - target);
+      if (!best || score < best.score) best = { carrier: c.name, region: r.name, score };
+    }
+  }
+  return best;
+}
+
+export function planCarrierOutages(d: PlanDraft, rng: Rng, profiles: TerminalProfile[], start: number, end: number): void {
+  const target = Math.max(3, Math.round(profiles.length * 0.02));
+  const now = pickCarrierRegion(profiles, target);
+  if (!now) return;
+  const from = end - rng.int(40, 120) * MINUTE;
+  addIncident(d, { cause: 'net.carrier_outage', scope: { carrier: now.carrier, region: now.region }, from, magnitude: 'obvious',
+    note: `cellular (4g) ${now.carrier} terminals in ${now.region} lost the network` }, carrierMembers(profiles, now.carrier, now.region));
+  const pastEnd = end - rng.int(5, 18) * HOUR;
+  const pastFrom = pastEnd - rng.int(30, 90) * MINUTE;
+  const past = pickCarrierRegion(profiles, target, `${now.carrier}/${now.region}`);
+  if (!past || pastFrom < start) return;
+  addIncident(d, { cause: 'net.carrier_outage', scope: { carrier: past.carrier, region: past.region }, from: pastFrom, to: pastEnd,
+    magnitude: 'obvious', note: 'past outage, over before the end' }, carrierMembers(profiles, past.carrier, past.region), 'outage');
+}
+
+export function planHostIncidents(d: PlanDraft, rng: Rng, profiles: TerminalProfile[], start: number, end: number): void {
+  const small = rng.shuffle(['bank-dx1', 'bank-dx2', 'bank-zs']);
+  const slowHost = small[0]!;
+  const mult = rng.range(4.5, 7);
+  addIncident(d, { cause: 'net.host_slow', scope: { host: slowHost }, from: end - rng.int(60, 150) * MINUTE, magnitude: 'obvious',
+    note: `host ${slowHost} responds ${mult.toFixed(1)}x slower` }, hostMembers(profiles, slowHost));
+  const mHost = small[1]!;
+  const from = end - rng.int(20, 60) * MINUTE;
+  const to = end + rng.int(40, 120) * MINUTE;
+  d.maintenance.push({ start: formatTs(from), end: formatTs(to), host: mHost, note: 'scheduled maintenance: switch software upgrade' });
+  addIncident(d, { cause: 'provider.maintenance', scope: { host: mHost }, from, to, magnitude: 'obvious', announced: true,
+    note: `announced maintenance of ${mHost}` }, hostMembers(profiles, mHost));
+  const pastFrom = Math.max(start - 20 * HOUR, end - 40 * HOUR);
+  d.maintenance.push({ start: formatTs(pastFrom), end: formatTs(pastFrom + 2 * HOUR), host: 'cup-main', note: 'night maintenance window' });
+  d.maintenance.push({ start: formatTs(end + 8 * HOUR), end: formatTs(end + 10 * HOUR), host: 'acq-main', note: 'planned maintenance (announced, not yet started)' });
+}
+
+export function planIssuerDown(d: PlanDraft, rng: Rng, end: number): void {
+  const issuer = ISSUERS.find((i) => i.name === rng.pick(['CEB', 'CIB', 'SPDB']))!;
+  const prefix = issuer.bins[0]!.slice(0, 5);
+  const bins = issuer.bins.filter((b) => b.startsWith(prefix));
+  d.incidents.push({ cause: 'provider.issuer_down', scope: { bin: prefix }, from: end - rng.int(25, 50) * MINUTE, magnitude: 'obvious', bins,
+    note: `issuer ${issuer.name} (bins ${prefix}x) answers 91` });
+}
+
+/** Bumps the minor part of a version: 1.6.0 → 1.7.0. */
+export function bumpVersion(v: string): string {
+  const parts = v.split('.').map(Number);
+  return `${parts[0]}.${(parts[1] ?? 0) + 1}.0`;
+}
+
+export function planCampaigns(d: PlanDraft, rng: Rng, profiles: TerminalProfile[], start: number, end: number): void {
+  const models = [...new Set(profiles.map((p) => p.model))];
+  const byModel = (m: (typeof models)[number]) => profiles.filter((p) => p.model === m && !d.claimed.has(p.id));
+  const candidates = models.filter((m) => byModel(m).length >= 3);
+  if (candidates.length === 0) return;
+  const badModel = rng.pick(candidates);
+  const version = bumpVersion(badModel.firmware[badModel.firmware.length - 1]!);
+  const campaign = 'CMP-FW-01';
+  const targets = rng.shuffle(byModel(badModel)).slice(0, Math.max(3, Math.round(profiles.length * 0.015)));
+  const from = Math.max(start + HOUR, end - rng.int(3, 8) * HOUR);
+  const index = d.incidents.push({ cause: 'sw.incompatible_update', scope: { model: badModel.model, campaign, firmware: version }, from,
+    magnitude: 'obvious', note: `firmware ${version} crashes on ${badModel.model}` }) - 1;
+  d.badVersions.push({ model: badModel.model, component: 'firmware', version, campaign });
+  for (const p of targets) {
+    const at = nextPowered(p, from + rng.int(0, 60) * MINUTE) + rng.int(1, 20) * MINUTE;
+    if (at > end - 20 * MINUTE) continue;
+    d.claimed.add(p.id);
+    d.installs.push({ terminal: p.id, campaign, component: 'firmware', to: version, at, outcome: 'installed', bad: true });
+    d.faults.push({ terminal: p.id, cause: 'sw.incompatible_update', from: at + 11 * MINUTE, magnitude: 'obvious', incident: index });
+  }
+  planHealthyCampaign(d, rng, profiles, start, end, candidates.filter((m) => m !== badModel));
+}
+
+function planHealthyCampaign(d: PlanDraft, rng: Rng, profiles: TerminalProfile[], start: number, end: number, models: TerminalProfile['model'][]): void {
+  if (models.length === 0) return;
+  const model = rng.pick(models);
+  const version = bumpVersion(model.app[model.app.length - 1]!);
+  for (const p of profiles) {
+    if (p.model !== model || !rng.chance(0.5)) continue;
+    const at = nextPowered(p, rng.range(start, end - HOUR));
+    if (at >= end) continue;
+    d.installs.push({ terminal: p.id, campaign: 'CMP-APP-01', component: 'app', to: version, at, outcome: rng.chance(0.05) ? 'retried' : 'installed', bad: false });
+  }
+}
