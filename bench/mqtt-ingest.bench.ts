@@ -1,0 +1,112 @@
+// MQTT ingest throughput: events/s that `posops serve`'s embedded broker acknowledges (PUBACK after
+// the event is durable), one event per QoS 1 message over several connections, against the floor of
+// the same generator publishing to a plain aedes broker with no ingest. Separate child processes.
+// BENCH_SECONDS (default 15) per run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Aedes } from 'aedes';
+import mqtt from 'mqtt';
+import type { BenchResult } from './run.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CONNECTIONS = 8;
+const WINDOW = 100; // QoS 1 messages in flight per connection
+
+function event(terminal: string, id: string): string {
+  return `{"v":1,"id":"${id}","type":"heartbeat","terminal":"${terminal}","ts":"2026-06-04T09:37:49Z","net":{"type":"4g","carrier":"CMCC","rssi_dbm":-66,"host_rtt_ms":65,"dns_ok":true},"battery":{"level_pct":96,"charging":true},"printer":"ok","mem_free_mb":640}`;
+}
+
+/** One connection publishing with a window of WINDOW unacknowledged messages until `end`. */
+async function connection(url: string, index: number, tag: string, end: number): Promise<number> {
+  const client = await mqtt.connectAsync(url, { clientId: `bench-${tag}-${index}`, reconnectPeriod: 0 });
+  const terminal = `TM${tag}c${index}`;
+  const topic = `posops/v1/${terminal}/events`;
+  let acked = 0;
+  let n = 0;
+  const lane = async () => {
+    while (Date.now() < end) {
+      await client.publishAsync(topic, event(terminal, `${tag}x${(n++).toString(36)}`), { qos: 1 });
+      acked++;
+    }
+  };
+  await Promise.all(Array.from({ length: WINDOW }, lane));
+  await client.endAsync();
+  return acked;
+}
+
+async function generate(url: string, seconds: number): Promise<void> {
+  const tag = Math.random().toString(36).slice(2, 8).replace(/\d/g, 'q');
+  const t0 = performance.now();
+  const end = Date.now() + seconds * 1000;
+  const counts = await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => connection(url, i, tag, end)));
+  process.stdout.write(JSON.stringify({ events: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - t0) / 1000 }) + '\n');
+}
+
+/** The floor: aedes with its defaults, acknowledging without any ingest. */
+async function floorBroker(): Promise<void> {
+  const broker = await Aedes.createBroker();
+  const server = createServer(broker.handle);
+  server.listen(0, '127.0.0.1', () => process.stdout.write(`MQTT       mqtt://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
+}
+
+function child(args: string[]): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  return { proc, output: () => out, exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
+}
+
+async function mqttAddressOf(c: ReturnType<typeof child>): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const m = /MQTT\s+(mqtt:\/\/127\.0\.0\.1:\d+)/.exec(c.output());
+    if (m) return m[1]!;
+    if (Date.now() > deadline || c.proc.exitCode !== null) throw new Error(`broker did not start:\n${c.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function measure(url: string, seconds: number): Promise<number> {
+  const gen = child(['--import', 'tsx', SELF, '--generate', url, String(seconds)]);
+  const code = await gen.exited;
+  if (code !== 0) throw new Error(`load generator failed:\n${gen.output()}`);
+  const { events, seconds: took } = JSON.parse(gen.output().trim().split('\n').pop()!) as { events: number; seconds: number };
+  return events / took;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const seconds = Number(process.env['BENCH_SECONDS'] ?? 15);
+  const data = await mkdtemp(join(tmpdir(), 'posops-bench-mqtt-'));
+  const floorProc = child(['--import', 'tsx', SELF, '--floor-broker']);
+  const server = child(['bin/posops.js', 'serve', '--data', data, '--port', '0', '--mqtt-port', '0', '--auth', 'off', '--log-level', 'warn']);
+  try {
+    const floor = await measure(await mqttAddressOf(floorProc), seconds);
+    floorProc.proc.kill();
+    const value = await measure(await mqttAddressOf(server), seconds);
+    return [
+      {
+        name: `MQTT QoS 1, one event per message, ${CONNECTIONS} connections x ${WINDOW} in flight, ${seconds} s`,
+        value,
+        unit: 'events/s',
+        floor,
+        ratio: value / floor,
+        note: 'floor: same generator against plain aedes without ingest; target 20,000 events/s',
+      },
+    ];
+  } finally {
+    floorProc.proc.kill();
+    server.proc.kill('SIGTERM');
+    await server.exited;
+    await rm(data, { recursive: true, force: true });
+  }
+}
+
+const mode = process.argv[2];
+if (process.argv[1] === SELF && mode === '--generate') await generate(process.argv[3]!, Number(process.argv[4]));
+if (process.argv[1] === SELF && mode === '--floor-broker') await floorBroker();
