@@ -48,14 +48,14 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
   }
 
   function observe(e: PosEvent): void {
-    const arrival = clock.observe(e.tsMs);
+    const arrival = clock.observe(e.tsMs, e.terminal);
     const ms = Math.abs(e.tsMs - arrival) > TRUST_TS_MS ? arrival : e.tsMs;
     let s = states.get(e.terminal);
     if (!s) {
       s = new TerminalState();
       states.set(e.terminal, s);
     }
-    foldEvent(s, e, Math.floor(ms / 1000), arrival);
+    foldEvent(s, e, Math.floor(ms / 1000), arrival, clock.coherent);
     correlator.observe(e);
   }
 

@@ -12,6 +12,8 @@ export interface GroupStat {
 }
 
 export interface FleetBaseline {
+  /** Long-window fleet sums: failures and successful reads of chip, contactless, swipe. */
+  reads: number[];
   chipFailRate: number;
   contactlessFailRate: number;
   swipeFailRate: number;
@@ -53,17 +55,17 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
   const lat = new Map<string, { ls: number; ln: number; ss: number; sn: number; terminals: number }>();
   const sig = new Map<string, { s: number; n: number }>();
   const out: FleetBaseline = {
-    chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(),
+    reads: rf, chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(),
     cellular: new Map(), merchants: new Map(), bins91: new Map(), observedFrom,
   };
   for (const { state: s, registry: r } of members) {
     const c = s.counters;
-    rf[0]! += c.long(C.RF_CHIP, now) + c.long(C.TX_FALLBACK, now);
+    rf[0]! += c.long(C.RF_CHIP, now);
     rf[1]! += c.long(C.TX_CHIP, now);
     rf[2]! += c.long(C.RF_CTLS, now);
     rf[3]! += c.long(C.TX_CTLS, now);
     rf[4]! += c.long(C.RF_SWIPE, now);
-    rf[5]! += c.long(C.TX_SWIPE, now) + c.long(C.TX_FALLBACK, now);
+    rf[5]! += c.long(C.TX_SWIPE, now);
     const silent = nowMs - s.lastArrival > SILENT_MS;
     const host = r?.host ?? '';
     const l = lat.get(host) ?? { ls: 0, ln: 0, ss: 0, sn: 0, terminals: 0 };

@@ -2,10 +2,12 @@
 // is silent during hours it was active the day before, or silent far beyond its normal gaps
 // while its shop's other terminals still talk.
 
-import { SILENT_MS, type FleetBaseline } from './fleet.ts';
+import type { FleetBaseline } from './fleet.ts';
 import { RING_HOURS, type TerminalState } from './state.ts';
 
 const HOUR = 3_600_000;
+/** Shorter silences are normal (a shift ends, a terminal is switched off for a while). */
+export const OFFLINE_MIN_MS = 90 * 60_000;
 
 export interface Silence {
   /** How long the terminal has been silent (ms). */
@@ -38,7 +40,7 @@ function activeDayBefore(s: TerminalState, fleet: FleetBaseline, from: number, t
 /** Undefined when the terminal is not silent. */
 export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string | undefined, nowMs: number): Silence | undefined {
   const silentMs = nowMs - s.lastArrival;
-  if (s.lastArrival === 0 || silentMs < SILENT_MS) return undefined;
+  if (s.lastArrival === 0 || silentMs < OFFLINE_MIN_MS) return undefined;
   const fromHour = Math.floor(s.lastArrival / HOUR) + 1;
   const toHour = Math.floor(nowMs / HOUR);
   const [observedHours, activeHours] = silentMs >= 24 * HOUR ? [24, 24] : activeDayBefore(s, fleet, fromHour, toHour);

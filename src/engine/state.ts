@@ -36,6 +36,8 @@ export class TerminalState {
   /** Device-clock skew (ms) of the latest event, and how many events in a row were skewed. */
   lastSkew = 0;
   skewStreak = 0;
+  /** Arrival time (ms) when the current streak of skewed events began. */
+  skewFrom = 0;
   health: Health | undefined;
   operators: OperatorStats[] | undefined;
   /** 91 answers per 6-digit bin. */
@@ -69,8 +71,8 @@ const ENTRY_TX: Record<string, number> = { chip: C.TX_CHIP, contactless: C.TX_CT
 const ENTRY_RF: Record<string, number> = { chip: C.RF_CHIP, fallback: C.RF_CHIP, contactless: C.RF_CTLS, swipe: C.RF_SWIPE };
 
 /** Folds one event; `sec` is its effective time (epoch s), `arrival` the arrival clock (ms). */
-export function foldEvent(s: TerminalState, e: PosEvent, sec: number, arrival: number): void {
-  noteArrival(s, e, arrival);
+export function foldEvent(s: TerminalState, e: PosEvent, sec: number, arrival: number, clockCoherent = true): void {
+  noteArrival(s, e, arrival, clockCoherent);
   s.counters.add(C.EV, sec);
   switch (e.type) {
     case 'heartbeat':
@@ -95,7 +97,7 @@ export function foldEvent(s: TerminalState, e: PosEvent, sec: number, arrival: n
   }
 }
 
-function noteArrival(s: TerminalState, e: PosEvent, arrival: number): void {
+function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCoherent: boolean): void {
   if (s.firstArrival === 0) s.firstArrival = arrival;
   s.lastArrival = Math.max(s.lastArrival, arrival);
   const hour = Math.floor(arrival / 3_600_000);
@@ -110,7 +112,11 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number): void {
   }
   const skew = e.tsMs - arrival;
   s.lastSkew = skew;
-  s.skewStreak = Math.abs(skew) > 10 * 60_000 ? Math.min(s.skewStreak + 1, 60_000) : 0;
+  if (!clockCoherent) return;
+  if (Math.abs(skew) > 10 * 60_000) {
+    if (s.skewStreak === 0) s.skewFrom = arrival;
+    s.skewStreak = Math.min(s.skewStreak + 1, 60_000);
+  } else s.skewStreak = 0;
 }
 
 function operatorOf(s: TerminalState, name: string | undefined): OperatorStats | undefined {

@@ -1,11 +1,11 @@
-// Offline, weak signal, wrong network settings, slow host and (as a per-terminal fallback for
-// the fleet correlator) carrier outages.
+// Offline, weak signal, wrong network settings and a slow host. Carrier outages are fleet
+// incidents: the correlator finds them, and they take over the offline terminals they explain.
 
 import { C } from '../counters.ts';
 import { silence } from '../liveness.ts';
 import { candidate, hours, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
-function cellular(x: DetectorInput): boolean {
+export function cellular(x: DetectorInput): boolean {
   const t = x.state.health?.netType;
   return t !== undefined && t !== 'ethernet' && t !== 'wifi';
 }
@@ -20,13 +20,7 @@ function offline(x: DetectorInput): Candidate | undefined {
   if (sil.merchantTerminals > 1) {
     ev.push([`${sil.merchantTerminals - sil.merchantSilent} of ${sil.merchantTerminals} terminals of the merchant still report`, `该商户 ${sil.merchantTerminals} 台终端中 ${sil.merchantTerminals - sil.merchantSilent} 台仍在上报`]);
   }
-  const key = `${x.registry?.carrier ?? x.state.health?.carrier ?? ''}|${x.registry?.region ?? ''}`;
-  const g = x.fleet.cellular.get(key);
   const since = Math.round(sil.lastSeen / 1000);
-  if (cellular(x) && g && g.silent >= 3 && g.silent / g.terminals >= 0.3) {
-    ev.push([`${g.silent} of ${g.terminals} cellular terminals on ${key.replace('|', ' in ')} are silent too`, `${key.replace('|', ' / ')} 的 ${g.terminals} 台移动网络终端中 ${g.silent} 台同样失联`]);
-    return candidate('net.carrier_outage', 0.6 + 0.3 * sil.expected, since, ev);
-  }
   return candidate('net.offline', 0.45 + 0.45 * sil.expected, since, ev);
 }
 

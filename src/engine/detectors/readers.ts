@@ -11,13 +11,14 @@ interface ReaderKind {
   label: [string, string];
   fail: CounterId[];
   ok: CounterId[];
-  fleetRate: (f: DetectorInput['fleet']) => number;
+  /** Index of the failure sum in FleetBaseline.reads (successes follow it). */
+  fleetIndex: number;
 }
 
 const KINDS: ReaderKind[] = [
-  { cause: 'hw.chip_reader', test: 'reader.chip', label: ['chip', '插卡'], fail: [C.RF_CHIP], ok: [C.TX_CHIP], fleetRate: (f) => f.chipFailRate },
-  { cause: 'hw.contactless_reader', test: 'reader.contactless', label: ['contactless', '挥卡'], fail: [C.RF_CTLS], ok: [C.TX_CTLS], fleetRate: (f) => f.contactlessFailRate },
-  { cause: 'hw.magstripe_reader', test: 'reader.magstripe', label: ['swipe', '刷卡'], fail: [C.RF_SWIPE], ok: [C.TX_SWIPE], fleetRate: (f) => f.swipeFailRate },
+  { cause: 'hw.chip_reader', test: 'reader.chip', label: ['chip', '插卡'], fail: [C.RF_CHIP], ok: [C.TX_CHIP], fleetIndex: 0 },
+  { cause: 'hw.contactless_reader', test: 'reader.contactless', label: ['contactless', '挥卡'], fail: [C.RF_CTLS], ok: [C.TX_CTLS], fleetIndex: 2 },
+  { cause: 'hw.magstripe_reader', test: 'reader.magstripe', label: ['swipe', '刷卡'], fail: [C.RF_SWIPE], ok: [C.TX_SWIPE], fleetIndex: 4 },
 ];
 
 function sum(s: TerminalState, ids: CounterId[], now: number): number {
@@ -44,7 +45,10 @@ function readerCandidate(x: DetectorInput, k: ReaderKind, handling: boolean): Ca
   const fails = sum(s, k.fail, now);
   const oks = sum(s, k.ok, now);
   const rate = fails / Math.max(1, fails + oks);
-  const fleet = k.fleetRate(x.fleet);
+  // the fleet without this terminal, so one broken reader does not raise its own baseline
+  const fleetFail = Math.max(0, x.fleet.reads[k.fleetIndex]! - fails);
+  const fleetOk = Math.max(0, x.fleet.reads[k.fleetIndex + 1]! - oks);
+  const fleet = fleetFail / Math.max(1, fleetFail + fleetOk);
   const selfTest = s.health?.test[k.test] === 'fault';
   const recent = s.counters.short(k.fail[0]!, now);
   const failing = fails >= 4 && rate >= Math.max(0.12, 4 * fleet) && recent >= 0.5;

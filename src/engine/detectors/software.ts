@@ -104,7 +104,7 @@ function storage(x: DetectorInput): Candidate | undefined {
 function clock(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
   const errs = s.counters.long(C.CLOCK_ERR, now);
-  const skewed = s.skewStreak >= 5 && Math.abs(s.lastSkew) > 10 * 60_000;
+  const skewed = s.skewStreak >= 5 && Math.abs(s.lastSkew) > 10 * 60_000 && s.lastArrival - s.skewFrom >= 20 * 60_000;
   if (!skewed && errs < 1) return undefined;
   const ev: [string, string][] = [];
   const mins = Math.round(s.lastSkew / 60_000);
