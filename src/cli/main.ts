@@ -9,6 +9,7 @@ const COMMANDS: (() => Promise<{ register: Register }>)[] = [
   () => import('./serve.ts'),
   () => import('./diagnose.ts'),
   () => import('./import.ts'),
+  () => import('./sim.ts'),
 ];
 
 const program = new Command('posops')

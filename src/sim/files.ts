@@ -24,7 +24,8 @@ export async function writeSimFiles(fleet: SimFleet, outDir: string, onProgress?
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'fleet.json'), JSON.stringify(fleet.registry, null, 1) + '\n');
   const queue = new ArrivalQueue(mixSeed(fleet.seed, 0xa771));
-  const sims = createTerminalSims(fleet, (arrival, line, ts) => queue.push(arrival, line, ts));
+  const sink = (arrival: number, line: string, ts: number) => queue.push(arrival, line, ts);
+  const sims = createTerminalSims(fleet, () => sink);
   const stream = createWriteStream(join(outDir, 'events.ndjson'));
   const finished = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);

@@ -72,12 +72,12 @@ export function simWorld(fleet: SimFleet): SimWorld {
   };
 }
 
-/** One TerminalSim per terminal, each writing to `sink`. */
-export function createTerminalSims(fleet: SimFleet, sink: Sink, start = fleet.start): TerminalSim[] {
+/** One TerminalSim per terminal, each writing to the sink `sinkFor` gives it. */
+export function createTerminalSims(fleet: SimFleet, sinkFor: (terminal: string) => Sink, start = fleet.start): TerminalSim[] {
   const faults = new Map<string, PlannedFault[]>();
   for (const f of fleet.faults) faults.set(f.terminal, [...(faults.get(f.terminal) ?? []), f]);
   const installs = new Map<string, PlannedInstall[]>();
   for (const i of fleet.installs) installs.set(i.terminal, [...(installs.get(i.terminal) ?? []), i]);
   const world = simWorld(fleet);
-  return fleet.profiles.map((p) => new TerminalSim(p, faults.get(p.id) ?? [], installs.get(p.id) ?? [], world, start, sink));
+  return fleet.profiles.map((p) => new TerminalSim(p, faults.get(p.id) ?? [], installs.get(p.id) ?? [], world, start, sinkFor(p.id)));
 }

@@ -1,3 +1,107 @@
-export interface LiveOptions { x?: number }
-export interface LiveFleet { stop(): Promise<void> }
-export async function startLiveFleet(_o: LiveOptions): Promise<LiveFleet> { return { async stop() {} }; }
+// Live mode: runs the fleet against a running server at real time or faster, over HTTP (NDJSON
+// batches to /api/v1/events) or MQTT (one connection per terminal), and obeys the commands the
+// server sends on posops/v1/<terminal>/commands, answering on posops/v1/<terminal>/acks.
+import { createTerminalSims } from './fleet.ts';
+import { runCommand } from './terminal.commands.ts';
+import { fullHeartbeat } from './terminal.heartbeat.ts';
+import type { TerminalSim } from './terminal.ts';
+import type { SimFleet } from './types.ts';
+import { connectMqttFleet, type MqttFleet } from './live.mqtt.ts';
+
+export interface LiveOptions {
+  fleet: SimFleet;
+  target: { http?: { url: string; auth?: string }; mqtt?: { url: string; secrets?: Record<string, string> } };
+  /** Simulated seconds per real second (60 = an hour per minute). */
+  speed: number;
+  onProgress?: (sent: number) => void;
+  /** Real milliseconds between steps (default 1000). */
+  tickMs?: number;
+}
+
+export interface LiveFleet {
+  stop(): Promise<void>;
+  /** Simulated time now (ms). */
+  now(): number;
+  /** Events sent so far. */
+  sent(): number;
+}
+
+interface Outgoing {
+  arrival: number;
+  terminal: string;
+  line: string;
+}
+
+const HTTP_BATCH = 2000;
+
+function eventsUrl(url: string): string {
+  const u = new URL(url);
+  if (u.pathname === '/' || u.pathname === '') u.pathname = '/api/v1/events';
+  return u.toString();
+}
+
+async function postBatch(url: string, auth: string | undefined, lines: string[]): Promise<boolean> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' };
+  if (auth) headers['authorization'] = auth.includes(' ') ? auth : `Bearer ${auth}`;
+  try {
+    const res = await fetch(url, { method: 'POST', headers, body: lines.join('\n') + '\n' });
+    await res.arrayBuffer();
+    return res.status < 500 && res.status !== 429;
+  } catch {
+    return false;
+  }
+}
+
+export async function startLiveFleet(opts: LiveOptions): Promise<LiveFleet> {
+  if (!(opts.speed > 0)) throw new Error('speed must be above 0');
+  if (!opts.target.http && !opts.target.mqtt) throw new Error('live mode needs target.http or target.mqtt');
+  const { fleet } = opts;
+  const realStart = Date.now();
+  const now = () => fleet.start + (Date.now() - realStart) * opts.speed;
+  let queue: Outgoing[] = [];
+  let sent = 0;
+  const sims: TerminalSim[] = createTerminalSims(fleet, (terminal) => (arrival, line) => queue.push({ arrival, terminal, line }));
+  const byId = new Map(sims.map((s) => [s.p.id, s]));
+  let mqtt: MqttFleet | undefined;
+  if (opts.target.mqtt) {
+    mqtt = await connectMqttFleet(opts.target.mqtt.url, sims.map((s) => s.p.id), opts.target.mqtt.secrets, (terminal, cmd) => {
+      const sim = byId.get(terminal);
+      return sim ? runCommand(sim, now(), cmd.command, cmd.args) : 'failed';
+    });
+  }
+  for (const s of sims) if (s.powered && !s.eff.dead && !s.eff.disconnected) fullHeartbeat(s, fleet.start);
+  let busy = false;
+  const step = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const t = now();
+      for (const s of sims) s.advance(t);
+      const due = queue.filter((o) => o.arrival <= t);
+      queue = queue.filter((o) => o.arrival > t);
+      if (opts.target.http) {
+        for (let i = 0; i < due.length; i += HTTP_BATCH) {
+          const batch = due.slice(i, i + HTTP_BATCH);
+          if (await postBatch(eventsUrl(opts.target.http.url), opts.target.http.auth, batch.map((o) => o.line))) sent += batch.length;
+          else queue.push(...batch);
+        }
+      } else if (mqtt) {
+        sent += await mqtt.publish(due);
+      }
+      opts.onProgress?.(sent);
+    } finally {
+      busy = false;
+    }
+  };
+  await step();
+  const timer = setInterval(() => void step(), opts.tickMs ?? 1000);
+  return {
+    now,
+    sent: () => sent,
+    async stop() {
+      clearInterval(timer);
+      while (busy) await new Promise((r) => setTimeout(r, 20));
+      await mqtt?.close();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+// `posops sim`: writes a simulated fleet to files (fleet.json, events.ndjson, truth.json), or with
+// --live drives a running server over HTTP or MQTT and obeys the commands it sends.
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { generateFleet, parseScenario, startLiveFleet, writeSimFiles, type Scenario } from '../sim/index.ts';
+
+interface SimFlags {
+  terminals?: string;
+  days?: string;
+  seed?: string;
+  out?: string;
+  scenario?: string;
+  start?: string;
+  prefix?: string;
+  live?: boolean;
+  http?: string;
+  auth?: string;
+  mqtt?: string;
+  secrets?: string;
+  speed?: string;
+}
+
+function flagError(message: string): never {
+  throw new Error(`posops sim: ${message}`);
+}
+
+function wholeNumber(name: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min) flagError(`--${name} must be a whole number of at least ${min}, got "${text}"`);
+  return n;
+}
+
+function positive(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) flagError(`--${name} must be a number above 0, got "${text}"`);
+  return n;
+}
+
+function checkUrl(name: string, text: string | undefined, protocols: string[]): void {
+  if (text === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    flagError(`--${name} must be a URL such as ${protocols[0]}//127.0.0.1:8080, got "${text}"`);
+  }
+  if (!protocols.includes(url.protocol)) flagError(`--${name} must use ${protocols.join(' or ')}, got "${url.protocol}"`);
+}
+
+async function loadScenario(path: string | undefined): Promise<Scenario | undefined> {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    flagError(`cannot read the scenario ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return parseScenario(text);
+  } catch (err) {
+    flagError(`${path}: ${(err as Error).message}`);
+  }
+}
+
+function progress(): { update(done: number, total: number, events: number): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new SingleBar({ stream: process.stderr, format: 'simulating [{bar}] {percentage}% | {events} events | eta {eta}s', hideCursor: true });
+  let started = false;
+  return {
+    update: (done, total, events) => {
+      if (!started) bar.start(total, 0, { events: 0 });
+      started = true;
+      bar.update(done, { events: events.toLocaleString('en-US') });
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+async function run(f: SimFlags): Promise<void> {
+  const scenario = await loadScenario(f.scenario);
+  const terminals = wholeNumber('terminals', f.terminals, 1) ?? scenario?.terminals ?? 300;
+  const days = positive('days', f.days) ?? scenario?.days ?? 1;
+  const seed = wholeNumber('seed', f.seed, 0) ?? scenario?.seed ?? 1;
+  const speed = positive('speed', f.speed) ?? 1;
+  if (f.start !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(f.start) || Number.isNaN(Date.parse(f.start)))) flagError(`--start must be an RFC 3339 timestamp such as 2026-11-20T06:00:00Z, got "${f.start}"`);
+  checkUrl('http', f.http, ['http:', 'https:']);
+  checkUrl('mqtt', f.mqtt, ['mqtt:', 'mqtts:', 'ws:', 'wss:']);
+  if (f.live) return runLive(f, { terminals, days, seed, speed, scenario });
+  if (f.http || f.mqtt) flagError('--http and --mqtt need --live');
+  if (!f.out) flagError('--out DIR is required (or use --live with --http/--mqtt)');
+  const fleet = generateFleet({ terminals, days, seed, start: f.start, scenario, prefix: f.prefix });
+  const bar = progress();
+  const started = performance.now();
+  const result = await writeSimFiles(fleet, f.out, bar.update);
+  bar.stop();
+  const secs = (performance.now() - started) / 1000;
+  process.stderr.write(`wrote ${result.events.toLocaleString('en-US')} events for ${terminals} terminals over ${days} day(s) to ${f.out} in ${secs.toFixed(1)} s (at ${result.at})\n`);
+}
+
+async function runLive(f: SimFlags, o: { terminals: number; days: number; seed: number; speed: number; scenario?: Scenario }): Promise<void> {
+  if (!f.http && !f.mqtt) flagError('--live needs --http URL or --mqtt URL');
+  const secrets = f.secrets ? (JSON.parse(await readFile(f.secrets, 'utf8')) as Record<string, string>) : undefined;
+  const start = f.start ?? new Date().toISOString();
+  const fleet = generateFleet({ terminals: o.terminals, days: o.days, seed: o.seed, start, scenario: o.scenario, prefix: f.prefix });
+  let sent = 0;
+  const live = await startLiveFleet({
+    fleet,
+    target: { http: f.http ? { url: f.http, auth: f.auth } : undefined, mqtt: f.mqtt ? { url: f.mqtt, secrets } : undefined },
+    speed: o.speed,
+    onProgress: (n) => (sent = n),
+  });
+  process.stderr.write(`live: ${o.terminals} terminals at ${o.speed}x to ${f.http ?? f.mqtt}; Ctrl-C stops\n`);
+  const timer = setInterval(() => process.stderr.write(`live: ${sent.toLocaleString('en-US')} events sent\n`), 10_000);
+  await new Promise<void>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  clearInterval(timer);
+  await live.stop();
+}
+
+export function register(program: Command): void {
+  program
+    .command('sim')
+    .description('simulate a fleet of POS terminals with faults: write files, or drive a running server live')
+    .option('--terminals <n>', 'number of terminals (default 300, or the scenario\'s)')
+    .option('--days <d>', 'length of the run in days, fractions allowed (default 1)')
+    .option('--seed <s>', 'random seed: the same seed gives byte-identical files (default 1)')
+    .option('--out <dir>', 'write fleet.json, events.ndjson and truth.json into this folder')
+    .option('--scenario <file>', 'scenario JSON scripting the faults (see src/sim/SCENARIOS.md)')
+    .option('--start <time>', 'start of the run, RFC 3339 (files: 2026-11-20T06:00:00Z; live: now)')
+    .option('--prefix <p>', 'terminal ID prefix (default T: T1000001…)')
+    .option('--live', 'drive a running server instead of writing files')
+    .option('--http <url>', 'live: POST NDJSON batches to <url>/api/v1/events')
+    .option('--auth <header>', 'live HTTP: Authorization header value, e.g. "Bearer <token>"')
+    .option('--mqtt <url>', 'live: one MQTT connection per terminal to this broker')
+    .option('--secrets <file>', 'live MQTT: JSON map of terminal ID to its password')
+    .option('--speed <x>', 'live: simulated seconds per real second (60 = an hour per minute; default 1)')
+    .action((flags: SimFlags) => run(flags));
+}
