@@ -90,7 +90,8 @@ class LogIngestor implements Ingestor {
   }
 
   private async append(accepted: Accepted, at: number): Promise<void> {
-    const notice: Notice = { base: this.log.nextOffset(), events: accepted.events, state: 'pending' };
+    // events are kept for listeners only: holding them while the fsync runs would cost GC time for nothing
+    const notice: Notice = { base: this.log.nextOffset(), events: this.listeners.size > 0 ? accepted.events : [], state: 'pending' };
     this.notices.push(notice);
     const n = accepted.events.length;
     this.queueDepth += n;

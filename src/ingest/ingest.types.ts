@@ -38,7 +38,10 @@ export interface Ingestor {
    * are durable. Throws PosopsError('INGEST_OVERLOADED') when the pending queue is over its limit.
    */
   ingest(items: readonly unknown[], source: IngestSource): Promise<IngestResult>;
-  /** Called for every accepted, durable event, in log order. Returns an unsubscribe function. */
+  /**
+   * Called for every accepted, durable event, in log order. Returns an unsubscribe function.
+   * A listener hears the events of ingest() calls made after it subscribed.
+   */
   onEvent(listener: (event: PosEvent, offset: number) => void): () => void;
   stats(): IngestStats;
   /** Waits for pending appends and refuses new ones. The log stays open: whoever opened it closes it. */
