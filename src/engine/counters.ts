@@ -20,6 +20,8 @@ export const TAU_SHORT = 2 * 3600;
 export const TAU_LONG = 24 * 3600;
 /** A counter silent for longer than this starts a new episode (its `first` moves). */
 export const EPISODE_GAP = 6 * 3600;
+/** How far events may run ahead of the reference before the counters are decayed forward (s). */
+const REF_STEP = 900;
 
 export class Counters {
   /** [short, long] per counter. */
@@ -30,7 +32,8 @@ export class Counters {
   ref = 0;
 
   add(id: CounterId, sec: number, amount = 1): void {
-    if (sec > this.ref) this.advance(sec);
+    // the reference moves in steps; events a little after it are added with a factor > 1
+    if (sec > this.ref + REF_STEP || this.ref === 0) this.advance(sec);
     const age = this.ref - sec;
     this.v[id * 2] = this.v[id * 2]! + amount * Math.exp(-age / TAU_SHORT);
     this.v[id * 2 + 1] = this.v[id * 2 + 1]! + amount * Math.exp(-age / TAU_LONG);
@@ -56,11 +59,11 @@ export class Counters {
 
   /** Decayed short-window count at `sec`. */
   short(id: CounterId, sec: number): number {
-    return this.v[id * 2]! * Math.exp(-Math.max(0, sec - this.ref) / TAU_SHORT);
+    return this.v[id * 2]! * Math.exp(-(sec - this.ref) / TAU_SHORT);
   }
 
   long(id: CounterId, sec: number): number {
-    return this.v[id * 2 + 1]! * Math.exp(-Math.max(0, sec - this.ref) / TAU_LONG);
+    return this.v[id * 2 + 1]! * Math.exp(-(sec - this.ref) / TAU_LONG);
   }
 
   first(id: CounterId): number {

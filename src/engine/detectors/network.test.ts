@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { at, diagnosisOf, engineWith, merged, registry, shopDays, terminal } from '../test-builders.ts';
+
+const reg = registry([terminal({ terminal: 'T1' }), terminal({ terminal: 'T2' }), terminal({ terminal: 'T3' }), terminal({ terminal: 'T4', sim_expires: '2026-06-05' })]);
+const day = (t: string, seed: number, days = 2, close = 780) => shopDays({ terminal: t, days, open: 60, close, seed });
+const allDay = (t: string, seed: number) => shopDays({ terminal: t, days: 2, open: 0, close: 1440, seed });
+
+test('diagnose() does not call a shop closed at night offline', () => {
+  const engine = engineWith(reg, merged(day('T1', 1), allDay('T2', 2), allDay('T3', 3)));
+  // 22:00 UTC on day 2: T1's shop closed at 13:00, as it did the day before
+  assert.equal(diagnosisOf(engine, 'T1', at(1440 + 1320)).status, 'ok');
+});
+
+test('diagnose() reports net.offline when a terminal is silent in hours it was active the day before', () => {
+  const t1 = day('T1', 1).filter((e) => e.tsMs < at(1440 + 300));
+  const engine = engineWith(reg, merged(t1, allDay('T2', 2), allDay('T3', 3)));
+  const d = diagnosisOf(engine, 'T1', at(1440 + 700));
+  assert.equal(d.status, 'offline');
+  assert.equal(d.diagnoses[0]?.cause, 'net.offline');
+  assert.match(d.diagnoses[0]!.evidence[0]!, /no events for 6\.\d h/);
+});
+
+test('diagnose() reports contract.expired for a terminal silent since its SIM plan ran out', () => {
+  // sim_expires 2026-06-05 = 2026-06-04T16:00Z; the terminal stops then
+  const t4 = allDay('T4', 4).filter((e) => e.tsMs < at(16 * 60));
+  const engine = engineWith(reg, merged(t4, allDay('T2', 2), allDay('T3', 3)));
+  const d = diagnosisOf(engine, 'T4', at(1440 + 600));
+  assert.equal(d.diagnoses[0]?.cause, 'contract.expired');
+  assert.equal(d.diagnoses[0]?.since, '2026-06-04T16:00:00.000Z');
+});

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { at, boot, diagnosisOf, engineWith, error, heartbeat, merged, registry, shopDays, terminal, txn } from '../test-builders.ts';
+
+const reg = registry([terminal({ terminal: 'T1' }), terminal({ terminal: 'T2' })]);
+const day = (t: string, seed: number) => shopDays({ terminal: t, days: 2, open: 60, close: 780, seed });
+const NOW = at(1440 + 780);
+const crashes = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => [error({ terminal: 'T1', t: at(from + i * 15), code: 'APP_CRASH', app: 'posapp@3.2.0' }), boot({ terminal: 'T1', t: at(from + i * 15 + 1), reason: 'crash' })]).flat();
+
+test('diagnose() reports sw.crash_loop for repeated crashes of the payment app', () => {
+  const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), crashes(1440 + 500, 16))), 'T1', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.crash_loop');
+  assert.equal(d.status, 'faulty');
+});
+
+test('diagnose() clears a burst of crashes that stopped long ago', () => {
+  assert.equal(diagnosisOf(engineWith(reg, merged(day('T1', 1), crashes(100, 6))), 'T1', NOW).status, 'ok');
+});
+
+test('diagnose() reports sw.app_conflict when crashes start right after a new app appears', () => {
+  const apps = [heartbeat({ terminal: 'T1', t: at(1440 + 200), apps: ['a@1'] }), heartbeat({ terminal: 'T1', t: at(1440 + 440), apps: ['a@1', 'launcher@1.2.0'] })];
+  const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), apps, crashes(1440 + 480, 16))), 'T1', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.app_conflict');
+  assert.match(d.diagnoses[0]!.evidence.join(' '), /launcher@1\.2\.0/);
+});
+
+test('diagnose() reports sw.key_error for KEY_ERROR and A0 answers', () => {
+  const keys = Array.from({ length: 8 }, (_, i) => [error({ terminal: 'T1', t: at(1440 + 500 + i * 20), code: 'KEY_ERROR' }), txn({ terminal: 'T1', t: at(1440 + 501 + i * 20), rc: 'A0' })]).flat();
+  const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), keys)), 'T1', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.key_error');
+  assert.match(d.diagnoses[0]!.evidence[0]!, /KEY_ERROR and \d+(\.\d)? A0/);
+});
+
+test('diagnose() reports sw.outdated for firmware below the model minimum (numeric compare)', () => {
+  const old = [heartbeat({ terminal: 'T1', t: at(1440 + 779), versions: { firmware: '4.12.0', app: '3.10.0' } })];
+  const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), old)), 'T1', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.outdated');
+  assert.match(d.diagnoses[0]!.evidence[0]!, /firmware 4\.12\.0 is below the A8 minimum 5\.0\.0/);
+});
