@@ -24,23 +24,30 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** The simulator lives in src/sim; the demo fleet runs when it offers a live fleet. */
+/**
+ * The demo: a simulated fleet of 300 terminals with faults (src/sim), its registry loaded into the
+ * store and the engine, driven live into this server over HTTP at 60 simulated seconds per second.
+ */
 async function startDemo(server: RunningServer): Promise<(() => Promise<void>) | undefined> {
-  const path = '../sim/index.ts';
-  let sim: Record<string, unknown>;
+  let sim: typeof import('../sim/index.ts');
   try {
-    sim = (await import(path)) as Record<string, unknown>;
-  } catch {
-    sim = {};
-  }
-  const generateFleet = sim['generateFleet'];
-  const startLiveFleet = sim['startLiveFleet'];
-  if (typeof generateFleet !== 'function' || typeof startLiveFleet !== 'function') {
-    say('demo: the simulated fleet is not available in this build (src/sim has no live fleet yet)');
+    sim = await import('../sim/index.ts');
+  } catch (err) {
+    say(`demo: the simulated fleet is not available: ${(err as Error).message}`);
     return undefined;
   }
-  say(`demo: live fleet wiring pending (server at ${server.url})`);
-  return undefined;
+  try {
+    const { upsertRegistry } = await import('../store/index.ts');
+    const fleet = sim.generateFleet({ terminals: 300, seed: 1, days: 2 });
+    await upsertRegistry(server.store, fleet.registry);
+    await server.reloadRegistry();
+    const live = await sim.startLiveFleet({ fleet, target: { http: { url: server.url, auth: server.adminToken } }, speed: 60 });
+    say(`demo: ${fleet.registry.terminals.length} simulated terminals with faults, sending over HTTP at 60x speed`);
+    return () => live.stop();
+  } catch (err) {
+    say(`demo: the simulated fleet could not start (the server runs on without it): ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 async function serve(flags: ServeFlags): Promise<void> {

@@ -10,7 +10,7 @@ import { createIngestor, readEvents, type Ingestor } from '../ingest/index.ts';
 import { connectMqttBroker, startMqttBroker, type MqttTransport } from '../ingest/mqtt.ts';
 import { openSegmentLog, type EventLog } from '../log/index.ts';
 import { findTerminal, getKv, loadRegistry, openStore, setKv, type Store } from '../store/index.ts';
-import { registerDashboardRoutes, serveWebApp } from '../dashboard/index.ts';
+import { registerDashboardRoutes, serveWebApp, type Dashboard } from '../dashboard/index.ts';
 import { createApp } from './app.ts';
 import { createOpenAuthenticator, createTokenAuthenticator, newSecret, type Authenticator } from './auth-hook.ts';
 import { createMetrics } from './metrics.ts';
@@ -22,6 +22,8 @@ export interface RunningServer {
   readonly mqttUrl: string;
   /** Set only when this start created the first admin token. */
   readonly createdAdminToken?: string;
+  /** The admin bearer token (auth 'token' only), for in-process clients such as the demo fleet. */
+  readonly adminToken?: string;
   /** The server key terminal secrets are derived from (auth 'token' only). */
   readonly terminalKey?: string;
   readonly app: FastifyInstance;
@@ -31,6 +33,8 @@ export interface RunningServer {
   readonly mqtt: MqttTransport;
   /** Events replayed from the log into the engine at start. */
   readonly replayed: number;
+  /** Re-reads the registry from the store into the engine and the dashboard (after an import). */
+  reloadRegistry(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +65,7 @@ async function authenticatorFor(config: Config, store: Store) {
   return {
     authenticator: createTokenAuthenticator({ adminToken: admin.value, terminalKey }),
     createdAdminToken: admin.created ? admin.value : undefined,
+    adminToken: admin.value,
     terminalKey,
   };
 }
@@ -97,8 +102,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
           onRefused: metrics.countMqttRefused,
         });
     closers.push(() => mqtt.close());
+    let dashboardView: Dashboard | undefined;
     const dashboard = async (app: FastifyInstance) => {
-      registerDashboardRoutes(app, {
+      dashboardView = registerDashboardRoutes(app, {
         diagnosis: () => engine.diagnose(Date.now()),
         registry: () => loadRegistry(store),
         now: Date.now,
@@ -126,6 +132,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       url: `http://${config.host}:${port}`,
       mqttUrl: mqtt.url,
       createdAdminToken: auth.createdAdminToken,
+      adminToken: auth.adminToken,
       terminalKey: auth.terminalKey,
       app,
       store,
@@ -133,6 +140,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
       engine,
       mqtt,
       replayed,
+      async reloadRegistry() {
+        engine.setRegistry(await loadRegistry(store));
+        await dashboardView?.reloadRegistry();
+      },
       // stop accepting (HTTP, MQTT), drain the ingest queue, flush and fsync the log, close the store
       stop: () => (stopped ??= closeAll()),
     };
