@@ -22,7 +22,7 @@ interface SimFlags {
 }
 
 function flagError(message: string): never {
-  throw new Error(`posops sim: ${message}`);
+  throw new Error(`sim: ${message}`);
 }
 
 function wholeNumber(name: string, text: string | undefined, min: number): number | undefined {

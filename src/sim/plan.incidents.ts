@@ -90,7 +90,8 @@ export function planHostIncidents(d: PlanDraft, rng: Rng, profiles: TerminalProf
 }
 
 export function planIssuerDown(d: PlanDraft, rng: Rng, end: number): void {
-  const issuer = ISSUERS.find((i) => i.name === rng.pick(['CEB', 'CIB', 'SPDB']))!;
+  const name = rng.pick(['CEB', 'CIB', 'SPDB']);
+  const issuer = ISSUERS.find((i) => i.name === name)!;
   const prefix = issuer.bins[0]!.slice(0, 5);
   const bins = issuer.bins.filter((b) => b.startsWith(prefix));
   d.incidents.push({ cause: 'provider.issuer_down', scope: { bin: prefix }, from: end - rng.int(25, 50) * MINUTE, magnitude: 'obvious', bins,

@@ -91,3 +91,13 @@ test('generateFleet() refuses bad options with a message naming the option', () 
   assert.throws(() => generateFleet({ terminals: 10, days: 1, seed: 1.5 }), /seed must be a whole number/);
   assert.throws(() => generateFleet({ terminals: 10, days: 1, seed: 1, start: 'yesterday' }), /start must be an RFC 3339/);
 });
+
+test('small and odd-sized fleets generate and run for many seeds', async () => {
+  for (const [terminals, days] of [[1, 0.1], [5, 0.3], [20, 0.2], [33, 1], [151, 0.25]] as const) {
+    for (let seed = 1; seed <= 4; seed++) {
+      const fleet = generateFleet({ terminals, days, seed });
+      assert.equal(fleet.registry.terminals.length, terminals);
+      if (terminals <= 33) await writeSimFiles(fleet, await tempDir());
+    }
+  }
+});
