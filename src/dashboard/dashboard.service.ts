@@ -33,7 +33,6 @@ export class Dashboard {
     await this.history.load();
     this.view.setRegistry(await this.deps.registry());
     await this.refresh();
-    this.history.estimate(this.deps.now(), this.view.entries, this.view.byStatus);
     await this.history.sample(this.deps.now(), { ...this.view.byStatus });
     const every = (ms: number, fn: () => Promise<void>) => {
       const timer = setInterval(() => void fn().catch(() => undefined), ms);
@@ -75,6 +74,7 @@ export class Dashboard {
     this.lastRefresh = Date.now();
     const report = await this.deps.diagnosis();
     const changed = this.view.applyReport(report);
+    this.history.estimate(this.deps.now(), this.view.entries);
     const incidentChanges = this.incidents.apply(report.incidents, report.at);
     if (changed.length) {
       this.emit({ type: 'diagnosis', at: report.at, terminals: changed.slice(0, MAX_LIVE_TERMINALS), more: Math.max(0, changed.length - MAX_LIVE_TERMINALS) });

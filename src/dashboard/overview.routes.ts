@@ -46,7 +46,7 @@ export function registerOverviewRoutes(app: FastifyInstance, dashboard: Dashboar
       byStatus: v.byStatus,
       byCategory: [...v.byCategory.entries()].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count),
       byCause: [...v.byCause.entries()].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count),
-      history: { day: dashboard.history.window(now, DAY), week: dashboard.history.window(now, 7 * DAY) },
+      history: { day: dashboard.history.window(now, DAY, v.byStatus), week: dashboard.history.window(now, 7 * DAY, v.byStatus) },
       incidents: { open: incidents.length, items: incidents.slice(0, 10).map(incidentSummary) },
       byRegion: topTrouble(v.byRegion, 12),
       byModel: topTrouble(v.byModel, 12),

@@ -104,7 +104,7 @@ function Localized({ children }: { children: ReactNode }) {
     document.title = locale === 'en' ? 'posops — POS fleet' : 'posops — POS 终端运维';
   }, [locale]);
   return (
-    <ConfigProvider locale={locale === 'en' ? ANT_EN : ANT_ZH} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>
+    <ConfigProvider locale={locale === 'en' ? ANT_EN : ANT_ZH} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 6 } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

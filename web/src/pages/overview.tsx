@@ -16,8 +16,9 @@ const TROUBLE_PARAM = 'status=degraded,faulty,offline,locked';
 
 function historyOption(points: StatusSample[], i18n: I18n, week: boolean) {
   const fmt = new Intl.DateTimeFormat(i18n.locale, week ? { month: '2-digit', day: '2-digit', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+  const real = points.filter((p) => !p.estimated).length;
   const line = (key: 'faulty' | 'offline', estimated: boolean) => ({
-    name: i18n.t(`status.${key}`), type: 'line', showSymbol: points.length < 3, connectNulls: false,
+    name: i18n.t(`status.${key}`), type: 'line', showSymbol: !estimated && real < 4, connectNulls: false,
     lineStyle: { type: estimated ? 'dashed' : 'solid' }, color: STATUS_COLORS[key],
     data: points.map((p, i) => {
       const next = points[i + 1];
@@ -27,7 +28,7 @@ function historyOption(points: StatusSample[], i18n: I18n, week: boolean) {
   });
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v: number) => i18n.num(v) },
-    legend: { data: [i18n.t('status.faulty'), i18n.t('status.offline')] },
+    legend: { top: 0, data: [i18n.t('status.faulty'), i18n.t('status.offline')] },
     grid: { left: 48, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'time', axisLabel: { formatter: (v: number) => fmt.format(v), hideOverlap: true } },
     yAxis: { type: 'value', minInterval: 1 },
@@ -39,7 +40,7 @@ function troubleOption(rows: TroubleRow[], i18n: I18n) {
   const names = [...rows].reverse().map((r) => r.name);
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { data: TROUBLE.map((s) => i18n.t(`status.${s}`)) },
+    legend: { top: 0, data: TROUBLE.map((s) => i18n.t(`status.${s}`)) },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: names },
@@ -73,6 +74,7 @@ function CauseCharts({ data, session, i18n }: { data: OverviewData; session: Ses
   const categoryOption = useMemo(() => ({
     tooltip: { trigger: 'item' },
     legend: { bottom: 0, type: 'scroll' },
+    color: ['#1668dc', '#13a8a8', '#fa8c16', '#eb2f96', '#722ed1', '#52c41a', '#faad14'],
     series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '44%'], label: { formatter: '{c}' },
       data: data.byCategory.map((c) => ({ name: session.categoryName(c.category), value: c.count, code: c.category })) }],
   }), [data, session, i18n.locale]);

@@ -102,7 +102,7 @@ function Facts({ profile, i18n }: { profile: Profile; i18n: I18n }) {
     { key: 'installed', label: i18n.t('fact.installed'), children: date(f.installed) },
     { key: 'apps', label: i18n.t('fact.apps'), children: Array.isArray(f.apps) && f.apps.length ? f.apps.join(', ') : '—' },
   ];
-  return <Descriptions size="small" bordered column={{ xs: 1, sm: 2, lg: 3 }} items={items} data-testid="facts" />;
+  return <Descriptions size="small" bordered column={{ xs: 1, sm: 2 }} items={items} data-testid="facts" />;
 }
 
 function Events({ series, i18n }: { series?: Series; i18n: I18n }) {
