@@ -55,7 +55,7 @@ export interface MaintenanceWindowTable {
 export interface TerminalStateTable {
   terminal: string;
   status: string;
-  /** Index of status in TERMINAL_STATUSES (ok=0 … locked=4): sorts worst first when descending. */
+  /** Index of status in STATUS_SEVERITY (locked=0, offline, faulty, degraded, ok=4): sorts worst first ascending. */
   status_rank: number;
   main_cause: string | null;
   category: string | null;

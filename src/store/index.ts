@@ -1,6 +1,6 @@
 // The store: PostgreSQL (embedded PGlite or a server), one schema, versioned migrations.
 // Other folders import only from here.
-export { openStore, pingStore, type Store, type StoreOptions } from './store.ts';
+export { openStore, pingStore, analyzeStore, migrate, type Store, type StoreOptions } from './store.ts';
 export type { Database } from './database.ts';
 export {
   upsertRegistry,

@@ -134,3 +134,11 @@ export async function migrate(db: Kysely<Database>, schema: string): Promise<Mig
 export async function pingStore(store: Store): Promise<void> {
   await sql`select 1`.execute(store.db);
 }
+
+/**
+ * Refreshes the planner's statistics. PGlite runs no autovacuum, so call this after a bulk load
+ * (an import, a first replay); a server's autovacuum does it by itself, but it does no harm there.
+ */
+export async function analyzeStore(store: Store): Promise<void> {
+  await sql`analyze`.execute(store.db);
+}

@@ -83,8 +83,10 @@ forEachStore('listTerminalStates() sorts by any column both ways and pages with 
   await seed(store);
   assert.deepEqual(ids(await listTerminalStates(store, { sort: 'updated_at', order: 'desc' })), ['T3', 'T2', 'T1', 'T4', 'T5', 'X9']);
   assert.deepEqual(ids(await listTerminalStates(store, { sort: 'terminal', order: 'desc' })), ['X9', 'T5', 'T4', 'T3', 'T2', 'T1']);
-  assert.deepEqual(ids(await listTerminalStates(store, { sort: 'region' })), ['T1', 'T2', 'T3', 'T4', 'T5', 'X9'], 'no region last');
+  assert.deepEqual(ids(await listTerminalStates(store, { sort: 'region' })), ['T1', 'T2', 'T3', 'T5', 'T4', 'X9'], 'worst first within a region, no region last');
+  assert.deepEqual(ids(await listTerminalStates(store, { sort: 'status', order: 'desc' })), ['T2', 'T4', 'T1', 'T5', 'T3', 'X9'], 'best first, ties by terminal descending');
   assert.deepEqual(ids(await listTerminalStates(store, { sort: 'cause', order: 'asc' })), ['T1', 'T4', 'T3', 'T5', 'X9', 'T2']);
+  assert.deepEqual(ids(await listTerminalStates(store, { sort: 'cause', order: 'desc' })), ['T2', 'X9', 'T5', 'T3', 'T4', 'T1'], 'no cause first when descending');
   const pages = [0, 2, 4].map((offset) => listTerminalStates(store, { sort: 'terminal', offset, limit: 2 }));
   const got = await Promise.all(pages);
   assert.deepEqual(got.map(ids), [['T1', 'T2'], ['T3', 'T4'], ['T5', 'X9']]);

@@ -37,7 +37,11 @@ export interface TerminalStateQuery {
   merchant?: string;
   /** Case-insensitive part of the terminal ID or merchant ID. */
   search?: string;
-  /** Default `status` (with order desc: locked, offline, faulty, degraded, ok). Ties go by terminal. */
+  /**
+   * Default `status`: worst first (locked, offline, faulty, degraded, ok). Ties go by status then
+   * terminal, in the same direction, so every sort reads an index. Missing values sort last when
+   * ascending, first when descending.
+   */
   sort?: TerminalSort;
   order?: 'asc' | 'desc';
   offset?: number;
@@ -48,12 +52,15 @@ export interface TerminalStateQuery {
 const CHUNK = 1000;
 const MAX_LIMIT = 1000;
 
+/** Worst first: the order of the terminals table by status (status_rank is the index here). */
+export const STATUS_SEVERITY: readonly TerminalStatus[] = ['locked', 'offline', 'faulty', 'degraded', 'ok'];
+
 function stateRecord(s: TerminalStateWrite) {
   const main = s.diagnoses[0]?.cause;
   return {
     terminal: s.terminal,
     status: s.status,
-    status_rank: TERMINAL_STATUSES.indexOf(s.status),
+    status_rank: STATUS_SEVERITY.indexOf(s.status),
     main_cause: main ?? null,
     category: main && main in CAUSES ? causeInfo(main).category : null,
     diagnoses: s.diagnoses,
@@ -85,7 +92,8 @@ type StateQuery = SelectQueryBuilder<Database, 'terminal_state', {}>;
 
 function filtered(store: Store, q: TerminalStateQuery): StateQuery {
   let query: StateQuery = store.db.selectFrom('terminal_state');
-  if (q.status !== undefined) query = query.where('status', '=', q.status);
+  // status is filtered through its rank, so the (filter column, status_rank, terminal) indexes serve it.
+  if (q.status !== undefined) query = query.where('status_rank', '=', STATUS_SEVERITY.indexOf(q.status));
   if (q.cause !== undefined) query = query.where('main_cause', '=', q.cause);
   if (q.category !== undefined) query = query.where('category', '=', q.category);
   if (q.model !== undefined) query = query.where('model', '=', q.model);
@@ -126,11 +134,12 @@ const STATE_COLUMNS = ['terminal', 'status', 'diagnoses', 'updated_at', 'merchan
 /** One page of terminal states under the filters, and how many match in all. */
 export async function listTerminalStates(store: Store, q: TerminalStateQuery = {}): Promise<{ total: number; rows: TerminalStateRow[] }> {
   const sort = SORT_COLUMN[q.sort ?? 'status'] ?? 'status_rank';
-  const order = q.order ?? (q.sort === undefined || q.sort === 'status' ? 'desc' : 'asc');
+  const order = q.order === 'desc' ? 'desc' : 'asc';
   const limit = Math.min(Math.max(Math.trunc(q.limit ?? 50), 0), MAX_LIMIT);
   const offset = Math.max(Math.trunc(q.offset ?? 0), 0);
-  let page = filtered(store, q).select(STATE_COLUMNS);
-  page = sort === 'terminal' ? page.orderBy('terminal', order) : page.orderBy(sort, (ob) => (order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast())).orderBy('terminal', 'asc');
+  let page = filtered(store, q).select(STATE_COLUMNS).orderBy(sort, order);
+  if (sort !== 'terminal' && sort !== 'status_rank' && sort !== 'updated_at') page = page.orderBy('status_rank', order);
+  if (sort !== 'terminal') page = page.orderBy('terminal', order);
   const [count, rows] = await Promise.all([
     filtered(store, q).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     limit === 0 ? Promise.resolve([]) : page.limit(limit).offset(offset).execute(),

@@ -4,18 +4,21 @@
 // Isolation: each test gets a store of its own.
 // - postgres: a fresh schema `posops_t_<unix seconds>_<random>` in the test database, migrated on
 //   open and dropped afterwards (schemas left by a killed run are dropped after an hour).
-// - pglite: a copy of a migrated template data folder (initdb + migrations take seconds; copying
-//   and reopening takes a fraction of that). The template lives in the OS temp folder, keyed by a
-//   hash of the migration files, and is shared by concurrent test processes.
+// - pglite: one PGlite per test file (a copy of a migrated template data folder: initdb takes
+//   seconds, copying and reopening a fraction of that; the template lives in the OS temp folder,
+//   keyed by a hash of the migration files, shared by concurrent test processes), and a fresh
+//   schema per test on it, migrated and dropped like on the server. Tests of one file run one
+//   after another (node's default), which the shared single connection needs.
+//   openTestStore('pglite') instead gives a data folder of its own (for lock and reopen tests).
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { sql } from 'kysely';
 import { isPosopsError, type CauseCode, type Diagnosis, type RegistryTerminal } from '../../src/domain/index.ts';
-import { openStore, type Store, type TerminalStateRow } from '../../src/store/index.ts';
+import { migrate, openStore, type Store, type TerminalStateRow } from '../../src/store/index.ts';
 
 export const TEST_DATABASE_URL = process.env.POSOPS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const POSTGRES_UNREACHABLE =
@@ -75,6 +78,30 @@ async function openPglite(): Promise<TestStore> {
   };
 }
 
+let shared: Promise<TestStore> | undefined;
+after(async () => {
+  if (shared) await (await shared).dispose();
+});
+
+/** A schema of its own on this file's shared PGlite. */
+async function openPgliteSchema(): Promise<TestStore> {
+  shared ??= openPglite();
+  const { store: base } = await shared;
+  const schema = `t_${randomBytes(4).toString('hex')}`;
+  await sql`create schema ${sql.id(schema)}`.execute(base.db);
+  await sql.raw(`set search_path to "${schema}"`).execute(base.db);
+  await migrate(base.db, schema);
+  const store: Store = { db: base.db, kind: 'pglite', close: async () => undefined };
+  return {
+    store,
+    where: schema,
+    dispose: async () => {
+      await sql.raw(`set search_path to public`).execute(base.db);
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(base.db);
+    },
+  };
+}
+
 let swept = false;
 
 async function dropOldSchemas(store: Store): Promise<void> {
@@ -118,9 +145,9 @@ export function openTestStore(kind: StoreKind): Promise<TestStore> {
   return kind === 'pglite' ? openPglite() : openPostgres();
 }
 
-/** Runs `fn` with a fresh store once per kind; the store is disposed afterwards, pass or fail. */
+/** Runs `fn` with a fresh store (pglite: a fresh schema on the file's PGlite); disposed afterwards, pass or fail. */
 export async function withTestStore<T>(kind: StoreKind, fn: (store: Store) => Promise<T>): Promise<T> {
-  const t = await openTestStore(kind);
+  const t = kind === 'pglite' ? await openPgliteSchema() : await openPostgres();
   try {
     return await fn(t.store);
   } finally {

@@ -68,12 +68,11 @@ async function createStateTables(db: Kysely<any>): Promise<void> {
     .addColumn('region', id)
     .addColumn('carrier', id)
     .execute();
-  // The terminals table pages worst first (status_rank desc, terminal) under one filter at a time;
-  // each filter column leads an index that also holds that order, so a page and its count
-  // read only the matching index range.
+  // The terminals table pages worst first (status_rank, terminal) under one filter at a time, or
+  // sorted by a column with the same tie-break; each filter/sort column leads an index that also
+  // holds that order, so a page reads only the matching index range, in either direction.
   await sql`create index terminal_state_rank_idx on terminal_state (status_rank, terminal)`.execute(db);
   await sql`create index terminal_state_updated_idx on terminal_state (updated_at, terminal)`.execute(db);
-  await sql`create index terminal_state_status_idx on terminal_state (status, terminal)`.execute(db);
   for (const column of ['main_cause', 'category', 'model', 'region', 'carrier', 'merchant']) {
     await sql`create index ${sql.raw(`terminal_state_${column}_idx`)} on terminal_state (${sql.ref(column)}, status_rank, terminal)`.execute(db);
   }

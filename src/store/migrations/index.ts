@@ -2,7 +2,9 @@
 // never edit one that has shipped.
 import type { Migration } from 'kysely';
 import * as foundation from './0001_foundation.ts';
+import * as auth from './0002_auth.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0002_auth': auth,
 };
