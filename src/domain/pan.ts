@@ -1,6 +1,8 @@
 // Full card numbers (PAN) must never be stored: find one in any string of an event.
 
 const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
+/** Thirteen digits in a row (spaces or dashes between them allowed): the least a card number has. */
+export const LONG_DIGIT_RUN = /\d(?:[ -]?\d){12}/;
 
 /** Luhn check over a string of digits. */
 export function luhnValid(digits: string): boolean {
@@ -20,14 +22,7 @@ export function luhnValid(digits: string): boolean {
 
 /** True when the text holds a 13-19 digit Luhn-valid number (spaces or dashes between digits allowed). */
 export function containsPan(text: string): boolean {
-  if (text.length < 13) return false;
-  // Cheap pre-check: at least 13 digits in the string at all.
-  let count = 0;
-  for (let i = 0; i < text.length && count < 13; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) count++;
-  }
-  if (count < 13) return false;
+  if (text.length < 13 || !LONG_DIGIT_RUN.test(text)) return false;
   for (const match of text.matchAll(DIGIT_RUN)) {
     const digits = match[0].replace(/[ -]/g, '');
     // A whole run of 13-19 digits; longer runs are not card numbers.
@@ -36,7 +31,11 @@ export function containsPan(text: string): boolean {
   return false;
 }
 
-/** Returns the path of the first string field holding a PAN, or undefined. */
+/**
+ * Returns the path of the first string field holding a PAN, or undefined.
+ * The envelope's `id` is left out: it is the device's own identifier (often a millisecond timestamp,
+ * 13 digits, one in ten of which passes the Luhn check), never free text about a card.
+ */
 export function findPan(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') return containsPan(value) ? path || '(value)' : undefined;
   if (Array.isArray(value)) {
@@ -48,6 +47,7 @@ export function findPan(value: unknown, path = ''): string | undefined {
   }
   if (typeof value === 'object' && value !== null) {
     for (const key in value) {
+      if (path === '' && key === 'id') continue;
       const found = findPan((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
       if (found) return found;
     }

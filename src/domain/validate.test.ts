@@ -62,3 +62,12 @@ test('validateLine() reports JSON errors', () => {
   assert.match((r as { error: string }).error, /not valid JSON/);
   assert.ok(validateLine(JSON.stringify({ ...base, type: 'boot', reason: 'power_on' })).ok);
 });
+
+test('validateLine() finds a card number however the line spells it, and leaves ids alone', () => {
+  const line = (o: object) => JSON.stringify({ ...base, type: 'error', code: 'X', ...o });
+  assert.equal(validateLine(line({ message: 'pan 4111111111111111' })).ok, false);
+  assert.equal(validateLine(line({ message: 'pan \\u0034111111111111111' }).replace('\\\\u', '\\u')).ok, false);
+  // A millisecond timestamp as the device's event id passes the Luhn check but is not a card number.
+  assert.ok(luhnValid('1763780000008'));
+  assert.ok(validateLine(line({ id: '1763780000008' })).ok);
+});

@@ -1,6 +1,6 @@
 // Turns one ingest item (a raw line or a parsed value) into a validated event and the exact JSON
 // text to store. A valid raw line is stored as it came, so the hot path never re-serialises.
-import { validateEvent, type PosEvent } from '../domain/index.ts';
+import { validateEvent, validateParsed, type PosEvent } from '../domain/index.ts';
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
@@ -40,7 +40,7 @@ function decodeLine(text: string, maxLineBytes: number): Decoded {
   } catch (err) {
     return { ok: false, error: text.trim() === '' ? 'empty line' : notJson(text, err) };
   }
-  const v = validateEvent(parsed);
+  const v = validateParsed(parsed, text);
   return v.ok ? { ok: true, event: v.event, stored: text } : v;
 }
 
