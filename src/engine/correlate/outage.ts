@@ -83,6 +83,7 @@ function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: strin
   for (const other of against) {
     const ko = within(byKey.get(other), c.from - CLUSTER, c.to + CLUSTER) - within(byKey.get(key), c.from - CLUSTER, c.to + CLUSTER);
     const no = (live.counts.get(other) ?? 0) - n;
+    if (no <= 0) continue; // nothing to compare with on this side
     outside = Math.max(outside, (Math.max(ko, 0) + 0.5) / (no + 1));
   }
   return { k, n, share: n ? k / n : 0, outside, members: c.members };
