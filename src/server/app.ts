@@ -31,7 +31,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
-    logger: { level: deps.config.logLevel },
+    // no credential ever reaches the log, even if a request or its body gets logged
+    logger: { level: deps.config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', '*.password', '*.token', '*.secret'], censor: '[redacted]' } },
     bodyLimit: deps.config.maxBodyBytes,
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { allErrors: false } },
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode, reply.elapsedTime / 1000);
   });
   app.addHook('preHandler', authPreHandler(deps.authenticator));
+  if (deps.authenticator.onRoute) app.addHook('onRoute', (route) => deps.authenticator.onRoute?.(route));
 
   void app.register(swagger, {
     openapi: {

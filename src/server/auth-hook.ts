@@ -5,7 +5,7 @@
 // terminal secrets (src/auth) replace them behind the same interface.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { PosopsError } from '../domain/index.ts';
 
 export interface Principal {
@@ -14,6 +14,12 @@ export interface Principal {
   role?: string;
   tenant?: string;
   terminal?: string;
+  /** A merchant login's merchant. */
+  merchant?: string;
+  /** API token scopes (integrators). */
+  scopes?: readonly string[];
+  /** Whether the principal may see this terminal; absent: the whole fleet (src/auth sets it). */
+  sees?: (terminal: string) => boolean;
 }
 
 /** What an authenticator sees: HTTP headers, or the username/password of an MQTT CONNECT. */
@@ -25,6 +31,12 @@ export interface Credentials {
 
 export interface Authenticator {
   authenticate(request: Credentials): Promise<Principal | undefined>;
+  /** Called for every /api/v1 request before authentication, login included (per-address rate limit). */
+  admit?(request: FastifyRequest): void | Promise<void>;
+  /** Called once the principal is known: throws AUTH_FORBIDDEN / FLEET_TERMINAL_NOT_FOUND / RATE_LIMITED. */
+  authorize?(request: FastifyRequest, principal: Principal): void | Promise<void>;
+  /** Sees every route as it is registered (route rules, the access-matrix test). */
+  onRoute?(route: RouteOptions): void;
 }
 
 declare module 'fastify' {
@@ -93,11 +105,14 @@ const OPEN_ROUTES = new Set(['/api/v1/auth/login']);
 export function authPreHandler(authenticator: Authenticator) {
   return async function authenticateRequest(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const url = request.routeOptions.url ?? '';
-    if (!url.startsWith('/api/v1') || OPEN_ROUTES.has(url)) return;
+    if (!url.startsWith('/api/v1')) return;
+    await authenticator.admit?.(request);
+    if (OPEN_ROUTES.has(url)) return;
     const authorization = request.headers.authorization;
     const principal = await authenticator.authenticate({ authorization });
     if (principal) {
       request.principal = principal;
+      await authenticator.authorize?.(request, principal);
       return;
     }
     if (!authorization) throw new PosopsError('AUTH_REQUIRED', 'this route needs Authorization: Bearer <token> or terminal credentials (Basic)');
