@@ -1,6 +1,8 @@
 // Store speed on the embedded PGlite: loading 100,000 terminals and their states, and the
-// filtered, sorted page of the terminals table, against a `select 1` round trip as the floor.
+// filtered, sorted page of the terminals table (page + total count), against a `select 1` round
+// trip as the floor. Then the same on the loopback PostgreSQL server, when it runs.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { sql } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CAUSE_CODES, causeInfo, type CauseCode, type RegistryTerminal } from '../src/domain/index.ts';
@@ -11,6 +13,8 @@ import {
 import type { BenchResult } from './run.ts';
 
 const TERMINALS = 100_000;
+/** The loopback server the tests use; the bench reports it as skipped when it is not running. */
+const SERVER_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const REPEAT = 30;
 const REGIONS = Array.from({ length: 30 }, (_, i) => `R${i}`);
 const CARRIERS = ['CMCC', 'CUCC', 'CTCC'];
@@ -73,6 +77,33 @@ async function pages(store: Store, floor: number, label: string): Promise<BenchR
   return out;
 }
 
+/** The same load and pages on the PostgreSQL server of the tests, in a schema dropped afterwards. */
+async function runOnServer(registry: RegistryTerminal[], rows: TerminalStateRow[]): Promise<BenchResult[]> {
+  const schema = `posops_bench_${process.pid}`;
+  let store: Store;
+  try {
+    store = await openStore({ databaseUrl: SERVER_URL, schema });
+  } catch (err) {
+    return [{ name: 'PostgreSQL server', value: NaN, unit: '', note: `skipped: ${(err as Error).message}` }];
+  }
+  try {
+    const floor = await median(() => pingStore(store));
+    const loadStates = await timed(async () => {
+      await upsertRegistry(store, { terminals: registry, merchants: [], models: [], maintenance: [] });
+      await upsertTerminalStates(store, rows);
+    });
+    await analyzeStore(store);
+    return [
+      { name: 'select 1 round trip (floor) [server]', value: floor, unit: 'ms', note: `PostgreSQL at ${SERVER_URL}, median of ${REPEAT}` },
+      { name: `registry + states, ${TERMINALS} terminals [server]`, value: TERMINALS / loadStates, unit: 'terminals/s', note: `${loadStates.toFixed(2)} s` },
+      ...(await pages(store, floor, ' [server]')),
+    ];
+  } finally {
+    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
+    await store.close();
+  }
+}
+
 export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'posops-store-bench-'));
   const store = await openStore({ dataDir: dir });
@@ -91,6 +122,7 @@ export async function run(): Promise<BenchResult[]> {
     const analyze = await timed(() => analyzeStore(store));
     results.push({ name: 'analyzeStore()', value: analyze * 1000, unit: 'ms' });
     results.push(...(await pages(store, floor, '')));
+    results.push(...(await runOnServer(registry, rows)));
     return results;
   } finally {
     await store.close();
