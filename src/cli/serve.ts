@@ -59,7 +59,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   say(`  dashboard  ${server.url}/`);
   say(`  API docs   ${server.url}/docs`);
   say(`  MQTT       ${server.mqttUrl}  (topic posops/v1/<terminal>/events)`);
-  if (server.createdAdminToken) say(`  first admin token: ${server.createdAdminToken}   (Authorization: Bearer <token>; shown once)`);
+  if (server.createdAdmin) say(`  first admin login: ${server.createdAdmin.username} / ${server.createdAdmin.password}   (shown once; POST /api/v1/auth/login, then change it)`);
   if (config.auth === 'off') say('  authentication is OFF (--auth off): every request is accepted');
   const stopDemo = config.demo ? await startDemo(server) : undefined;
 

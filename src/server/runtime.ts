@@ -12,7 +12,8 @@ import { openSegmentLog, type EventLog } from '../log/index.ts';
 import { findTerminal, getKv, loadRegistry, openStore, setKv, type Store } from '../store/index.ts';
 import { registerDashboardRoutes, serveWebApp, type Dashboard } from '../dashboard/index.ts';
 import { createApp } from './app.ts';
-import { createOpenAuthenticator, createTokenAuthenticator, newSecret, type Authenticator } from './auth-hook.ts';
+import { authRoutes, createAuth, ensureFirstAdmin, login, type Auth } from '../auth/index.ts';
+import { createOpenAuthenticator, type Authenticator } from './auth-hook.ts';
 import { createMetrics } from './metrics.ts';
 
 export interface RunningServer {
@@ -20,12 +21,14 @@ export interface RunningServer {
   readonly url: string;
   /** Where terminals connect over MQTT. */
   readonly mqttUrl: string;
-  /** Set only when this start created the first admin token. */
+  /** Set only when this start created the first admin: a session token of that admin. */
   readonly createdAdminToken?: string;
-  /** The admin bearer token (auth 'token' only), for in-process clients such as the demo fleet. */
+  /** Set only when this start created the first admin: its login and one-time password. */
+  readonly createdAdmin?: { username: string; password: string };
+  /** An admin bearer token valid for this process only (in-process clients such as the demo fleet); never stored. */
   readonly adminToken?: string;
-  /** The server key terminal secrets are derived from (auth 'token' only). */
-  readonly terminalKey?: string;
+  /** Users, tokens, terminal secrets, audit, tamper locks (absent with auth 'off'). */
+  readonly auth?: Auth;
   readonly app: FastifyInstance;
   readonly store: Store;
   readonly ingestor: Ingestor;
@@ -50,24 +53,12 @@ async function replayLog(log: EventLog, engine: Engine): Promise<number> {
   return count;
 }
 
-async function secretOf(store: Store, key: string): Promise<{ value: string; created: boolean }> {
-  const existing = await getKv<string>(store, key);
-  if (typeof existing === 'string' && existing.length > 0) return { value: existing, created: false };
-  const value = newSecret();
-  await setKv(store, key, value);
-  return { value, created: true };
-}
-
-async function authenticatorFor(config: Config, store: Store) {
-  if (config.auth === 'off') return { authenticator: createOpenAuthenticator() as Authenticator };
-  const admin = await secretOf(store, 'auth.admin_token');
-  const terminalKey = (await secretOf(store, 'auth.terminal_key')).value;
-  return {
-    authenticator: createTokenAuthenticator({ adminToken: admin.value, terminalKey }),
-    createdAdminToken: admin.created ? admin.value : undefined,
-    adminToken: admin.value,
-    terminalKey,
-  };
+async function authenticatorFor(config: Config, store: Store): Promise<{ authenticator: Authenticator; auth?: Auth; createdAdmin?: { username: string; password: string }; createdAdminToken?: string; adminToken?: string }> {
+  if (config.auth === 'off') return { authenticator: createOpenAuthenticator() };
+  const auth = await createAuth({ store });
+  const createdAdmin = await ensureFirstAdmin(store);
+  const createdAdminToken = createdAdmin ? (await login(auth.login, createdAdmin.username, createdAdmin.password)).token : undefined;
+  return { authenticator: auth, auth, createdAdmin, createdAdminToken, adminToken: auth.processToken };
 }
 
 /** Opens everything and starts listening. Resources opened before a failure are closed again. */
@@ -86,11 +77,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     closers.push(() => log.close());
     const ingestor = await createIngestor({ log, maxQueue: config.maxQueue });
     closers.push(() => ingestor.close());
-    const engine = createEngine({ registry: await loadRegistry(store) });
-    const replayed = await replayLog(log, engine);
-    ingestor.onEvent((event) => engine.observe(event));
-
     const auth = await authenticatorFor(config, store);
+    const rawEngine = createEngine({ registry: await loadRegistry(store) });
+    const replayed = await replayLog(log, rawEngine);
+    ingestor.onEvent((event) => rawEngine.observe(event));
+    // persistent tamper locks: a locked terminal stays locked in every diagnosis until an admin unlocks it
+    const engine = auth.auth ? auth.auth.tamper.wrap(rawEngine) : rawEngine;
+    if (auth.auth) {
+      const tamper = auth.auth.tamper;
+      ingestor.onEvent((event) => tamper.observe(event));
+    }
     const metrics = createMetrics(ingestor, { defaultMetrics: true });
     const mqtt = config.mqttUrl
       ? await connectMqttBroker({ url: config.mqttUrl, ingestor, onRefused: metrics.countMqttRefused })
@@ -102,6 +98,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
           onRefused: metrics.countMqttRefused,
         });
     closers.push(() => mqtt.close());
+    auth.auth?.setPublishCommand((terminal, command) => mqtt.publishCommand(terminal, command));
     let dashboardView: Dashboard | undefined;
     const dashboard = async (app: FastifyInstance) => {
       dashboardView = registerDashboardRoutes(app, {
@@ -121,7 +118,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       metrics,
       authenticator: auth.authenticator,
       findTerminal: (t) => findTerminal(store, t),
-      plugins: [dashboard],
+      plugins: auth.auth ? [authRoutes(auth.auth), dashboard] : [dashboard],
     });
     closers.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
@@ -132,8 +129,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
       url: `http://${config.host}:${port}`,
       mqttUrl: mqtt.url,
       createdAdminToken: auth.createdAdminToken,
+      createdAdmin: auth.createdAdmin,
       adminToken: auth.adminToken,
-      terminalKey: auth.terminalKey,
+      auth: auth.auth,
       app,
       store,
       ingestor,
