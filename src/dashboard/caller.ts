@@ -10,6 +10,12 @@ interface PrincipalLike {
   role?: string;
   tenant?: string;
   merchant?: string;
+  sees?: (terminal: string) => boolean;
+}
+
+/** The caller's part of the fleet (set by src/auth on the principal); absent: everything. */
+export function seesOf(caller: DashboardCaller): ((terminal: string) => boolean) | undefined {
+  return (caller as DashboardCaller & { sees?: (terminal: string) => boolean }).sees;
 }
 
 /** Default mapping of `request.principal` (src/server/auth-hook.ts): a merchant's tenant is its merchant ID. */
@@ -19,7 +25,7 @@ export function callerFromPrincipal(request: FastifyRequest): DashboardCaller | 
   if (p.kind === 'terminal') return { role: 'terminal', id: p.id };
   const role = p.role ?? 'admin';
   const merchant = role === 'merchant' ? (p.merchant ?? p.tenant) : undefined;
-  return { role, id: p.id, merchant, tenant: p.tenant };
+  return { role, id: p.id, merchant, tenant: p.tenant, ...(p.sees ? { sees: p.sees } : {}) };
 }
 
 /** The caller of a dashboard route; people only (terminals and anonymous requests are refused). */
@@ -39,5 +45,6 @@ export function requireStaff(deps: DashboardDeps, request: FastifyRequest): Dash
 }
 
 export function canSee(caller: DashboardCaller, e: TerminalEntry | undefined): e is TerminalEntry {
-  return !!e && (caller.merchant === undefined || e.merchant === caller.merchant);
+  const sees = seesOf(caller);
+  return !!e && (caller.merchant === undefined || e.merchant === caller.merchant) && (!sees || sees(e.terminal));
 }

@@ -2,7 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { CAUSES, CAUSE_CODES, CATEGORIES, PosopsError } from '../domain/index.ts';
-import { requireCaller, requireStaff } from './caller.ts';
+import { requireCaller, requireStaff, seesOf } from './caller.ts';
 import type { Dashboard } from './dashboard.service.ts';
 import type { DashboardDeps, TrackedIncident } from './dashboard.types.ts';
 import type { TroubleCounts } from './fleet-view.ts';
@@ -62,18 +62,21 @@ export function registerOverviewRoutes(app: FastifyInstance, dashboard: Dashboar
   });
 
   app.get('/api/v1/dashboard/incidents', { schema: { tags: TAGS, summary: 'Incidents, open first, newest first' } }, async (request) => {
-    requireStaff(deps, request);
+    const sees = seesOf(requireStaff(deps, request));
     await dashboard.ready;
-    return { incidents: dashboard.incidents.list().map(incidentSummary) };
+    const incidents = dashboard.incidents.list().filter((i) => !sees || i.terminals.some(sees));
+    return { incidents: incidents.map(incidentSummary) };
   });
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/dashboard/incidents/:id',
     { schema: { tags: TAGS, summary: 'One incident with its terminals and the timeline of joins and leaves', params: { type: 'object', properties: { id: { type: 'string', maxLength: 200 } }, required: ['id'] } } },
     async (request) => {
-      requireStaff(deps, request);
+      const sees = seesOf(requireStaff(deps, request));
       await dashboard.ready;
-      const i = dashboard.incidents.get(request.params.id);
+      const found = dashboard.incidents.get(request.params.id);
+      // a tenant sees an incident only through its own terminals
+      const i = found && sees ? (found.terminals.some(sees) ? { ...found, terminals: found.terminals.filter(sees) } : undefined) : found;
       if (!i) throw new PosopsError('INCIDENT_NOT_FOUND', `no incident ${request.params.id}`);
       const terminals = i.terminals.slice(0, 1000).map((t) => {
         const e = dashboard.view.byId.get(t);

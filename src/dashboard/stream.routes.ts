@@ -3,16 +3,17 @@
 
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import { requireCaller } from './caller.ts';
+import { requireCaller, seesOf } from './caller.ts';
 import type { Dashboard } from './dashboard.service.ts';
 import type { DashboardDeps, LiveMessage } from './dashboard.types.ts';
 
 const PING_MS = 15_000;
 
-function forCaller(m: LiveMessage, merchant: string | undefined): LiveMessage | undefined {
-  if (merchant === undefined) return m;
-  if (m.type === 'incident') return undefined;
-  const terminals = m.terminals.filter((t) => t.merchant === merchant);
+function forCaller(m: LiveMessage, merchant: string | undefined, sees?: (terminal: string) => boolean, incidentTerminals?: (id: string) => readonly string[]): LiveMessage | undefined {
+  if (merchant === undefined && !sees) return m;
+  // a tenant's stream carries only incidents touching its own terminals (src/auth sets `sees`)
+  if (m.type === 'incident') return merchant === undefined && sees && (incidentTerminals?.(m.incident.id) ?? []).some(sees) ? m : undefined;
+  const terminals = m.terminals.filter((t) => (merchant === undefined || t.merchant === merchant) && (!sees || sees(t.terminal)));
   return terminals.length ? { ...m, terminals, more: 0 } : undefined;
 }
 
@@ -32,7 +33,7 @@ export function registerStreamRoutes(app: FastifyInstance, dashboard: Dashboard,
     raw.write(`event: hello\ndata: ${JSON.stringify({ at: new Date(deps.now()).toISOString() })}\n\n`);
     open.add(raw);
     const off = dashboard.listen((m) => {
-      const out = forCaller(m, caller.merchant);
+      const out = forCaller(m, caller.merchant, seesOf(caller), (id) => dashboard.incidents.get(id)?.terminals ?? []);
       if (out) raw.write(`event: ${out.type}\ndata: ${JSON.stringify(out)}\n\n`);
     });
     const ping = setInterval(() => raw.write(': ping\n\n'), PING_MS);

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { PosopsError } from '../domain/index.ts';
-import { canSee, requireCaller } from './caller.ts';
+import { canSee, requireCaller, seesOf } from './caller.ts';
 import type { Dashboard } from './dashboard.service.ts';
 import type { DashboardCaller, DashboardDeps, TerminalEntry, TerminalListQuery } from './dashboard.types.ts';
 import { incidentSummary } from './overview.routes.ts';
@@ -66,6 +66,12 @@ function* csvLines(dashboard: Dashboard, entries: TerminalEntry[]): Generator<st
   }
 }
 
+/** The entries the caller may see (tenant scope from src/auth; merchant scope via the query). */
+function entriesFor(dashboard: Dashboard, caller: DashboardCaller): TerminalEntry[] {
+  const sees = seesOf(caller);
+  return sees ? dashboard.view.entries.filter((e) => sees(e.terminal)) : dashboard.view.entries;
+}
+
 function visibleEntry(dashboard: Dashboard, caller: DashboardCaller, terminal: string): TerminalEntry {
   const e = dashboard.view.byId.get(terminal);
   if (!canSee(caller, e)) throw new PosopsError('FLEET_TERMINAL_NOT_FOUND', `no terminal ${terminal}`);
@@ -77,14 +83,14 @@ export function registerTerminalRoutes(app: FastifyInstance, dashboard: Dashboar
     const caller = requireCaller(deps, request);
     await dashboard.ready;
     const q = toQuery(request.query, caller);
-    const { total, rows } = listEntries(dashboard.view.entries, q);
+    const { total, rows } = listEntries(entriesFor(dashboard, caller), q);
     return { total, offset: q.offset ?? 0, rows: rows.map((e) => rowOf(dashboard, e)) };
   });
 
   app.get<{ Querystring: RawQuery }>('/api/v1/terminals.csv', { schema: { tags: TAGS, summary: 'The same list as CSV (every page), streamed', querystring: querySchema } }, async (request, reply) => {
     const caller = requireCaller(deps, request);
     await dashboard.ready;
-    const entries = orderedEntries(dashboard.view.entries, toQuery(request.query, caller));
+    const entries = orderedEntries(entriesFor(dashboard, caller), toQuery(request.query, caller));
     reply.header('content-type', 'text/csv; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="terminals-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"`);
     return reply.send(Readable.from(csvLines(dashboard, entries)));

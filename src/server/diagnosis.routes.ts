@@ -1,8 +1,8 @@
 // Diagnosis routes: one terminal, the whole fleet report, the incidents. The engine is asked at the
 // server's clock (`now`): the server may read the clock, the engine may not.
 
-import type { FastifyInstance } from 'fastify';
-import { PosopsError, type Incident, type RegistryTerminal } from '../domain/index.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PosopsError, type DiagnosisReport, type Incident, type RegistryTerminal } from '../domain/index.ts';
 import type { Engine } from '../engine/index.ts';
 import { errorSchema, incidentSchema, reportSchema, terminalDiagnosisSchema } from './schemas.ts';
 
@@ -21,6 +21,16 @@ export function orderIncidents(incidents: readonly Incident[]): Incident[] {
   return [...incidents].sort((a, b) => closed(a) - closed(b) || b.since.localeCompare(a.since));
 }
 
+/** The caller's part of the report: its terminals, and incidents narrowed to them (src/auth sets `sees`). */
+export function visibleReport(request: FastifyRequest, report: DiagnosisReport): DiagnosisReport {
+  const sees = request.principal?.sees;
+  if (!sees) return report;
+  const incidents = report.incidents
+    .map((i) => ({ ...i, terminals: i.terminals.filter(sees) }))
+    .filter((i) => i.terminals.length > 0);
+  return { ...report, terminals: report.terminals.filter((t) => sees(t.terminal)), incidents };
+}
+
 export function diagnosisRoutes(deps: DiagnosisDeps) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get<{ Params: { terminal: string } }>(
@@ -35,6 +45,7 @@ export function diagnosisRoutes(deps: DiagnosisDeps) {
       },
       async (request) => {
         const id = request.params.terminal;
+        if (request.principal?.sees && !request.principal.sees(id)) throw new PosopsError('FLEET_TERMINAL_NOT_FOUND', `no terminal ${id}`);
         const registry = await deps.findTerminal(id);
         const entry = deps.engine.diagnose(deps.now()).terminals.find((t) => t.terminal === id);
         if (!entry && !registry) throw new PosopsError('FLEET_TERMINAL_NOT_FOUND', `terminal ${id} is not in the registry and has sent no events`);
@@ -45,7 +56,7 @@ export function diagnosisRoutes(deps: DiagnosisDeps) {
     app.get(
       '/api/v1/diagnosis',
       { schema: { summary: 'The whole diagnosis (spec/causes.md) at the server clock', tags: ['diagnosis'], response: { 200: reportSchema, ...errors } } },
-      async () => deps.engine.diagnose(deps.now()),
+      async (request) => visibleReport(request, deps.engine.diagnose(deps.now())),
     );
     app.get(
       '/api/v1/incidents',
@@ -56,7 +67,7 @@ export function diagnosisRoutes(deps: DiagnosisDeps) {
           response: { 200: { type: 'array', items: incidentSchema }, ...errors },
         },
       },
-      async () => orderIncidents(deps.engine.diagnose(deps.now()).incidents),
+      async (request) => orderIncidents(visibleReport(request, deps.engine.diagnose(deps.now())).incidents),
     );
   };
 }
