@@ -18,6 +18,7 @@ export {
   findTerminalState,
   countTerminalStatesByStatus,
   countTerminalStatesByCause,
+  listDiagnosedTerminals,
   TERMINAL_SORTS,
   type TerminalStateRow,
   type TerminalStateWrite,

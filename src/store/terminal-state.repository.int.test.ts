@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { diagnosis, forEachStore, registryTerminal, terminalState } from '../../test/support/store.ts';
 import type { Store } from './index.ts';
-import { countTerminalStatesByCause, countTerminalStatesByStatus, findTerminalState, listTerminalStates, upsertRegistry, upsertTerminalStates } from './index.ts';
+import { countTerminalStatesByCause, countTerminalStatesByStatus, findTerminalState, listDiagnosedTerminals, listTerminalStates, upsertRegistry, upsertTerminalStates } from './index.ts';
 
 /** Six terminals over two regions, two carriers, two models, with a spread of statuses. */
 async function seed(store: Store): Promise<void> {
@@ -100,4 +100,11 @@ forEachStore('countTerminalStatesByStatus() and countTerminalStatesByCause() sum
   const byCause = await countTerminalStatesByCause(store);
   assert.deepEqual(byCause[0], { cause: 'net.carrier_outage', count: 2 });
   assert.equal(byCause.length, 4);
+});
+
+forEachStore('listDiagnosedTerminals() maps every terminal with diagnoses to them', async (store) => {
+  await seed(store);
+  const diagnosed = await listDiagnosedTerminals(store);
+  assert.deepEqual([...diagnosed.keys()].sort(), ['T1', 'T3', 'T4', 'T5', 'X9']);
+  assert.deepEqual(diagnosed.get('T1'), [diagnosis('hw.chip_reader'), diagnosis('hw.printer')]);
 });

@@ -171,3 +171,13 @@ export async function countTerminalStatesByCause(store: Store): Promise<{ cause:
     .execute();
   return rows.map((r) => ({ cause: r.main_cause as string, count: Number(r.n) }));
 }
+
+/** The stored diagnoses of every terminal that has any (the server's baseline after a restart). */
+export async function listDiagnosedTerminals(store: Store): Promise<Map<string, Diagnosis[]>> {
+  const rows = await store.db
+    .selectFrom('terminal_state')
+    .select(['terminal', 'diagnoses'])
+    .where(sql<boolean>`jsonb_array_length(diagnoses) > 0`)
+    .execute();
+  return new Map(rows.map((r) => [r.terminal, r.diagnoses as Diagnosis[]]));
+}
