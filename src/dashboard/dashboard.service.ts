@@ -41,6 +41,7 @@ export class Dashboard {
     };
     every(this.deps.refreshMs ?? 15_000, () => this.refresh());
     every(this.deps.sampleMs ?? 300_000, () => this.history.sample(this.deps.now(), { ...this.view.byStatus }));
+    every(this.deps.registryRefreshMs ?? 300_000, () => this.reloadRegistry());
     if (this.deps.subscribe) this.cleanups.push(this.deps.subscribe(() => this.nudge()));
     if (this.deps.events) this.cleanups.push(this.deps.events((e) => this.recorder.observe(e)));
   }

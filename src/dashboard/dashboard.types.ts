@@ -34,6 +34,8 @@ export interface DashboardDeps {
   kv?: DashboardKv;
   /** How often diagnosis() is re-read without a subscribe() nudge (default 15 s). */
   refreshMs?: number;
+  /** How often the registry is re-read (imports, renewals; default 5 min). `Dashboard.reloadRegistry()` does it at once. */
+  registryRefreshMs?: number;
   /** How often status counts are sampled for the 24 h / 7 day chart (default 5 min). */
   sampleMs?: number;
 }
