@@ -98,7 +98,7 @@ export const FAULT_EFFECTS: Record<CauseCode, Apply> = {
   'op.card_handling': (e, s, f) => { e.operator = f.operator; e.opReadFail = s ? 0.45 : 0.2; },
   'provider.maintenance': (e, s) => { e.rcRate = s ? 0.8 : 0.4; e.rcCodes = ['91', '96', '96']; e.timeoutRate += 0.1; },
   'provider.issuer_down': () => {},
-  'env.overheat': (e, s) => { e.tempDelta += s ? 24 : 14; e.chipFail += s ? 0.1 : 0.04; e.ctlsFail += s ? 0.06 : 0.02; periodic(e, s ? 80 : 200, 'overheat_reboot'); },
+  'env.overheat': (e, s) => { e.tempDelta += s ? 35 : 20; e.chipFail += s ? 0.1 : 0.04; e.ctlsFail += s ? 0.06 : 0.02; periodic(e, s ? 80 : 200, 'overheat_reboot'); },
   'env.humidity': (e, s) => { e.humidity = s ? 96 : 89; e.chipFail += s ? 0.15 : 0.07; e.swipeFail += 0.1; },
   'sec.tamper': (e) => { e.tamper = true; e.noTxn = true; },
 };

@@ -10,7 +10,7 @@ import { buildTruth } from './truth.ts';
 import type { SimFleet } from './types.ts';
 
 const SLICE_MS = 10 * MINUTE;
-const CHUNK_LINES = 4096;
+const CHUNK_LINES = 256;
 
 export type SimProgress = (done: number, total: number, events: number) => void;
 
@@ -26,7 +26,7 @@ export async function writeSimFiles(fleet: SimFleet, outDir: string, onProgress?
   const queue = new ArrivalQueue(mixSeed(fleet.seed, 0xa771));
   const sink = (arrival: number, line: string, ts: number) => queue.push(arrival, line, ts);
   const sims = createTerminalSims(fleet, () => sink);
-  const stream = createWriteStream(join(outDir, 'events.ndjson'));
+  const stream = createWriteStream(join(outDir, 'events.ndjson'), { highWaterMark: 4 << 20 });
   const finished = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);

@@ -24,9 +24,9 @@ export function suits(cause: CauseCode, p: TerminalProfile, merchantSize: Map<st
     case 'env.humidity': return p.model.humiditySensor;
     case 'sw.app_conflict': return p.model.android;
     case 'op.input_error':
-    case 'op.card_handling': return p.operators.length >= 2;
-    case 'acct.merchant_setup':
-    case 'acct.limit_exceeded': return merchantSize.get(p.merchant) === 1;
+    case 'op.card_handling': return p.operators.length >= 2 && p.rate >= 4;
+    case 'acct.merchant_setup': return merchantSize.get(p.merchant) === 1;
+    case 'acct.limit_exceeded': return merchantSize.get(p.merchant) === 1 && p.rate >= 3;
     default: return true;
   }
 }

@@ -73,7 +73,8 @@ export function planCarrierOutages(d: PlanDraft, rng: Rng, profiles: TerminalPro
 }
 
 export function planHostIncidents(d: PlanDraft, rng: Rng, profiles: TerminalProfile[], start: number, end: number): void {
-  const small = rng.shuffle(['bank-dx1', 'bank-dx2', 'bank-zs']);
+  // The busiest small host slows down, the next one is in maintenance: both big enough to see.
+  const small = rng.shuffle(['bank-dx1', 'bank-dx2', 'bank-zs']).sort((a, b) => hostMembers(profiles, b).length - hostMembers(profiles, a).length);
   const slowHost = small[0]!;
   const mult = rng.range(4.5, 7);
   addIncident(d, { cause: 'net.host_slow', scope: { host: slowHost }, from: end - rng.int(60, 150) * MINUTE, magnitude: 'obvious',
@@ -94,7 +95,7 @@ export function planIssuerDown(d: PlanDraft, rng: Rng, end: number): void {
   const issuer = ISSUERS.find((i) => i.name === name)!;
   const prefix = issuer.bins[0]!.slice(0, 5);
   const bins = issuer.bins.filter((b) => b.startsWith(prefix));
-  d.incidents.push({ cause: 'provider.issuer_down', scope: { bin: prefix }, from: end - rng.int(25, 50) * MINUTE, magnitude: 'obvious', bins,
+  d.incidents.push({ cause: 'provider.issuer_down', scope: { bin: prefix }, from: end - rng.int(15, 35) * MINUTE, magnitude: 'obvious', bins,
     note: `issuer ${issuer.name} (bins ${prefix}x) answers 91` });
 }
 

@@ -53,11 +53,19 @@ export class Rng {
     return items[items.length - 1]![0];
   }
 
-  /** Standard normal (Box-Muller, one value per call). */
+  private spare = NaN;
+
+  /** Normal (Box-Muller; the second value of each pair is kept for the next call). */
   normal(mean = 0, sd = 1): number {
-    const u = 1 - this.next();
-    const v = this.next();
-    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    if (this.spare === this.spare) {
+      const z = this.spare;
+      this.spare = NaN;
+      return mean + sd * z;
+    }
+    const r = Math.sqrt(-2 * Math.log(1 - this.next()));
+    const a = 2 * Math.PI * this.next();
+    this.spare = r * Math.sin(a);
+    return mean + sd * r * Math.cos(a);
   }
 
   /** Exponential with the given mean. */

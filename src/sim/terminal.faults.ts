@@ -109,3 +109,11 @@ export function periodicEvent(sim: TerminalSim, t: number, kind: Periodic): void
     case 'key': return sim.out.error(t, 'KEY_ERROR', 'MAC calculation failed: TAK missing', e, op);
   }
 }
+
+/** Normal life: now and then a healthy terminal crashes once or is restarted by the cashier. */
+export function oddTrouble(sim: TerminalSim, t: number): void {
+  if (sim.rng.chance(0.5)) {
+    sim.out.emit(t, 'error', `,"code":"APP_CRASH","app":"${sim.p.model.appName}@${sim.app}","message":"${sim.rng.pick(CRASH_MESSAGES)}"`, sim.eff);
+    sim.boot(t + sim.rng.range(5000, 30_000), 'crash');
+  } else sim.boot(t, 'user');
+}

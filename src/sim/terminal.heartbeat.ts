@@ -7,10 +7,14 @@ function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-/** Load on networks and hosts by local hour: busier at lunch and in the evening. */
-export function loadFactor(t: number): number {
-  const h = localMinute(t) / 60;
+/** Load on networks and hosts by local time (10-minute steps): busier at lunch and in the evening. */
+const LOAD = Array.from({ length: 144 }, (_, i) => {
+  const h = i / 6;
   return 1 + 0.25 * Math.exp(-((h - 12.5) ** 2) / 2) + 0.3 * Math.exp(-((h - 19) ** 2) / 3);
+});
+
+export function loadFactor(t: number): number {
+  return LOAD[Math.floor(localMinute(t) / 10)]!;
 }
 
 export function rssi(sim: TerminalSim, t: number): number | undefined {
@@ -32,10 +36,19 @@ function hostRtt(sim: TerminalSim, t: number): number | undefined {
   return Math.max(5, Math.round(base * (0.75 + sim.rng.next() * 0.5) + sim.rng.exp(8)));
 }
 
+const netPrefixes = new WeakMap<TerminalSim['p'], string>();
+
+function netPrefix(p: TerminalSim['p']): string {
+  let s = netPrefixes.get(p);
+  if (s === undefined) {
+    s = `"net":{"type":"${p.bearer}"` + (p.bearer === '4g' ? `,"carrier":"${p.carrier.name}"` : '');
+    netPrefixes.set(p, s);
+  }
+  return s;
+}
+
 function netJson(sim: TerminalSim, t: number, full: boolean): string {
-  const p = sim.p;
-  let s = `"net":{"type":"${p.bearer}"`;
-  if (p.bearer === '4g') s += `,"carrier":"${p.carrier.name}"`;
+  let s = netPrefix(sim.p);
   const r = rssi(sim, t);
   if (r !== undefined) s += `,"rssi_dbm":${r}`;
   const rtt = hostRtt(sim, t);

@@ -6,7 +6,7 @@ import { FAULT_EFFECTS, noEffects, type Effects } from './effects.ts';
 import { Rng } from './random.ts';
 import { isOpen, isPowered, nextOpen, nextPowerChange, hourlyFactor } from './schedule.ts';
 import { fullHeartbeat, lightHeartbeat, stepBattery } from './terminal.heartbeat.ts';
-import { onFaultStart, onFaultEnd, periodicEvent } from './terminal.faults.ts';
+import { oddTrouble, onFaultStart, onFaultEnd, periodicEvent } from './terminal.faults.ts';
 import { transaction } from './terminal.txn.ts';
 import { installStep } from './terminal.install.ts';
 import { EventWriter, type Sink } from './terminal.events.ts';
@@ -55,6 +55,11 @@ export class TerminalSim {
   readonly cleared = new Set<PlannedFault>();
   /** 91 answers of an issuer outage this terminal received, and when the first came. */
   issuerHits = 0;
+  /**
+   * The terminal has a fault of its own (not an incident's): its cardholders are kept away from
+   * an issuer outage so that its truth stays its own cause (a terminal has one cause at a time).
+   */
+  readonly ownFault: boolean;
   issuerSince = 0;
   eff: Effects = noEffects();
   private active: PlannedFault[] = [];
@@ -70,6 +75,7 @@ export class TerminalSim {
     this.rng = new Rng(p.seed);
     this.world = world;
     this.faults = faults;
+    this.ownFault = faults.some((f) => f.incident === undefined && !f.transient);
     this.installs = installs.map((i) => ({ ...i })).sort((a, b) => a.at - b.at);
     this.out = new EventWriter(p, this.rng, sink);
     this.t = start;
@@ -162,6 +168,7 @@ export class TerminalSim {
     if (this.eff.dead) return;
     stepBattery(this, t);
     if (this.eff.disconnected || this.rng.chance(0.003 + this.eff.hbDrop)) return;
+    if (this.rng.chance(0.0008)) oddTrouble(this, t);
     if (t >= this.nextFull) {
       this.nextFull = t + HOUR + this.rng.range(-60_000, 60_000);
       fullHeartbeat(this, t);

@@ -46,6 +46,7 @@ function pickBin(sim: TerminalSim): string {
 }
 
 function issuerDown(sim: TerminalSim, t: number, bin: string): boolean {
+  if (sim.ownFault) return false;
   for (const o of sim.world.binOutages) {
     if (t >= o.from && t < o.to && o.bins.has(bin.slice(0, 6))) {
       if (sim.issuerHits++ === 0) sim.issuerSince = t;

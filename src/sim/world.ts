@@ -79,11 +79,11 @@ export interface HostSpec {
 }
 
 export const HOSTS: readonly HostSpec[] = [
-  { host: 'cup-main', rtt: 35, weight: 55 },
-  { host: 'acq-main', rtt: 30, weight: 30 },
-  { host: 'bank-dx1', rtt: 45, weight: 5 },
-  { host: 'bank-dx2', rtt: 50, weight: 5 },
-  { host: 'bank-zs', rtt: 40, weight: 5 },
+  { host: 'cup-main', rtt: 35, weight: 57 },
+  { host: 'acq-main', rtt: 30, weight: 32 },
+  { host: 'bank-dx1', rtt: 45, weight: 3.5 },
+  { host: 'bank-dx2', rtt: 50, weight: 3.5 },
+  { host: 'bank-zs', rtt: 40, weight: 4 },
 ];
 
 export interface IssuerSpec {
@@ -99,9 +99,9 @@ export const ISSUERS: readonly IssuerSpec[] = [
   { name: 'BOC', bins: ['621661', '621663', '456351'], weight: 12 },
   { name: 'CMB', bins: ['622588', '621483', '410062'], weight: 10 },
   { name: 'BOCOM', bins: ['622260', '622262', '405512'], weight: 8 },
-  { name: 'CEB', bins: ['622660', '622661', '622663'], weight: 5 },
-  { name: 'CIB', bins: ['622909', '622908', '438588'], weight: 5 },
-  { name: 'SPDB', bins: ['622521', '622522', '456418'], weight: 4 },
+  { name: 'CEB', bins: ['622660', '622661', '622663'], weight: 3 },
+  { name: 'CIB', bins: ['622909', '622908', '438588'], weight: 4 },
+  { name: 'SPDB', bins: ['622521', '622522', '456418'], weight: 3 },
   { name: 'PSBC', bins: ['621096', '621098', '622150'], weight: 6 },
 ];
 
