@@ -42,6 +42,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /api/v1/terminals/:terminal': READ,
   'GET /api/v1/diagnosis': READ,
   'GET /api/v1/incidents': READ,
+  'GET /api/v1/terminals/:terminal/history': READ,
   // dashboard (src/dashboard): people only
   'GET /api/v1/causes': { people: EVERYONE },
   'GET /api/v1/dashboard/me': { people: EVERYONE },
