@@ -2,7 +2,7 @@
 // what to do now, step by step. No codes, no jargon.
 
 import { Link } from 'react-router-dom';
-import { Card, Col, Empty, Result, Row, Space, Steps, Typography } from 'antd';
+import { Card, Col, Empty, Result, Row, Space, Typography } from 'antd';
 import { Guard } from '../components/load-error.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { useSession } from '../session.tsx';
@@ -24,7 +24,7 @@ function TerminalCard({ row }: { row: TerminalRow }) {
           <Typography.Title level={5} type="danger">{i18n.t('merchant.whatWrong')}</Typography.Title>
           <Typography.Paragraph data-testid="merchant-problem" style={{ fontSize: 16 }}>{text.problem}</Typography.Paragraph>
           <Typography.Title level={5}>{i18n.t('merchant.whatToDo')}</Typography.Title>
-          <Steps orientation="vertical" size="small" current={-1} items={text.steps.map((s) => ({ title: s }))} />
+          <ol className="merchant-steps" data-testid="merchant-steps">{text.steps.map((s, i) => <li key={i}>{s}</li>)}</ol>
         </>
       )}
     </Card>
