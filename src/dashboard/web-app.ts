@@ -14,7 +14,7 @@ const MISSING = `<!doctype html><meta charset="utf-8"><title>posops</title>
 <p>The dashboard is not built yet. Run <code>npm run build</code>, then reload. 控制台尚未构建：请先运行 <code>npm run build</code>。</p>`;
 
 export async function serveWebApp(app: FastifyInstance, root: string = WEB_DIST): Promise<void> {
-  await app.register(fastifyStatic, { root, serve: false, preCompressed: true, index: false });
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true, index: false, cacheControl: false });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const path = decodeURIComponent((request.raw.url ?? '/').split('?')[0]!);
     if (NOT_APP.test(path)) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${path}` } });
