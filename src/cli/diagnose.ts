@@ -2,9 +2,9 @@
 // spec/causes.md report for one moment (--at), as JSON or as a table for a person.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseRegistryJson, validateLine, type DiagnosisReport, type PosEvent, type Registry } from '../domain/index.ts';
+import { parseRegistryJson, type DiagnosisReport, type PosEvent, type Registry } from '../domain/index.ts';
 import { createEngine } from '../engine/index.ts';
-import { readNdjsonBatches } from '../ingest/index.ts';
+import { readDigests } from './diagnose.read.ts';
 
 export interface DiagnoseFilesOptions {
   fleet: string;
@@ -13,6 +13,8 @@ export interface DiagnoseFilesOptions {
   at?: number;
   /** Receives warnings for stderr. */
   warn?: (line: string) => void;
+  /** Worker threads that parse and validate lines (default: cores - 1, at least 1; 0 = in-thread). */
+  workers?: number;
 }
 
 export interface DiagnoseFilesResult {
@@ -42,25 +44,23 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
   const registry = await loadRegistryFile(opts.fleet, warn);
   const known = new Set(registry.terminals.map((t) => t.terminal));
   const engine = createEngine({ registry });
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const unknown = new Set<string>();
   const r = { events: 0, invalid: 0, duplicates: 0, afterAt: 0 };
+  const at = opts.at ?? Infinity;
   let latest = -Infinity;
   for (const file of opts.events) {
-    for await (const batch of readNdjsonBatches(file)) {
-      for (const { line, text, error } of batch) {
-        if (text === '' && !error) continue;
-        const v = error ? { ok: false as const, error } : validateLine(text);
-        if (!v.ok) {
-          if (++r.invalid <= MAX_LISTED) warn(`${file}:${line}: ${v.error}`);
-          continue;
-        }
-        const e: PosEvent = v.event;
-        if (opts.at !== undefined && e.tsMs > opts.at) {
+    for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers })) {
+      for (const { index, error } of digest.invalid) if (++r.invalid <= MAX_LISTED) warn(`${file}:${firstLine + index}: ${error}`);
+      const events = JSON.parse(digest.events) as PosEvent[];
+      const keys = digest.keys;
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        if (e.tsMs > at) {
           r.afterAt++;
           continue;
         }
-        const key = `${e.terminal}\u0000${e.id}`;
+        const key = keys[i]!;
         if (seen.has(key)) {
           r.duplicates++;
           continue;
@@ -78,8 +78,8 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
   if (r.duplicates > 0) warn(`${r.duplicates} duplicate event(s) (same terminal and id) counted once`);
   if (r.afterAt > 0) warn(`${r.afterAt} event(s) after --at ignored`);
   if (unknown.size > 0) warn(`${unknown.size} terminal(s) not in the registry; diagnosed anyway`);
-  const at = opts.at ?? (Number.isFinite(latest) ? latest : Date.now());
-  return { report: engine.diagnose(at), ...r, unknownTerminals: unknown.size };
+  const when = opts.at ?? (Number.isFinite(latest) ? latest : Date.now());
+  return { report: engine.diagnose(when), ...r, unknownTerminals: unknown.size };
 }
 
 function table(report: DiagnosisReport): string {

@@ -30,13 +30,24 @@ export class Counters {
   readonly t = new Uint32Array(COUNTERS * 2);
   /** Reference time (epoch seconds) the decayed values are expressed at. */
   ref = 0;
+  /** Decay factors of the last `add` time (an event adds to several counters at one time). */
+  private kSec = -1;
+  private kRef = -1;
+  private kShort = 1;
+  private kLong = 1;
 
   add(id: CounterId, sec: number, amount = 1): void {
     // the reference moves in steps; events a little after it are added with a factor > 1
     if (sec > this.ref + REF_STEP || this.ref === 0) this.advance(sec);
-    const age = this.ref - sec;
-    this.v[id * 2] = this.v[id * 2]! + amount * Math.exp(-age / TAU_SHORT);
-    this.v[id * 2 + 1] = this.v[id * 2 + 1]! + amount * Math.exp(-age / TAU_LONG);
+    if (sec !== this.kSec || this.ref !== this.kRef) {
+      const age = this.ref - sec;
+      this.kShort = Math.exp(-age / TAU_SHORT);
+      this.kLong = Math.exp(-age / TAU_LONG);
+      this.kSec = sec;
+      this.kRef = this.ref;
+    }
+    this.v[id * 2] = this.v[id * 2]! + amount * this.kShort;
+    this.v[id * 2 + 1] = this.v[id * 2 + 1]! + amount * this.kLong;
     const first = this.t[id * 2]!;
     const last = this.t[id * 2 + 1]!;
     if (last === 0 || sec - last > EPISODE_GAP) {

@@ -1,0 +1,133 @@
+// Reads NDJSON event files for `posops diagnose` in chunks of about 1 MB of whole lines and has
+// a pool of worker threads digest them (src/cli/diagnose.chunk.ts); digests come back in file
+// order. Small inputs, or a pool that cannot start, are digested in-thread by the same code.
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { createGunzip } from 'node:zlib';
+import { digestChunk, type ChunkDigest } from './diagnose.chunk.ts';
+
+const CHUNK_BYTES = 1024 * 1024;
+/** Files smaller than this are digested in-thread (starting workers costs more). */
+const WORKER_MIN_BYTES = 4 * CHUNK_BYTES;
+
+export interface FileChunk {
+  digest: ChunkDigest;
+  /** 1-based line number of the chunk's first line. */
+  firstLine: number;
+}
+
+async function isGzip(path: string): Promise<boolean> {
+  if (path.endsWith('.gz')) return true;
+  const fh = await open(path, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Byte chunks that end at a line break (the last one may not). */
+async function* lineChunks(path: string): AsyncGenerator<Uint8Array> {
+  const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const stream = (await isGzip(path)) ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+  raw.on('error', (err) => stream.destroy(err));
+  let carry: Buffer | undefined;
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      const buf = carry ? Buffer.concat([carry, piece]) : piece;
+      const cut = buf.lastIndexOf(10);
+      if (cut === -1) {
+        carry = buf;
+        continue;
+      }
+      carry = cut + 1 < buf.length ? Buffer.from(buf.subarray(cut + 1)) : undefined;
+      yield buf.subarray(0, cut + 1);
+    }
+    if (carry) yield carry;
+  } finally {
+    stream.destroy();
+  }
+}
+
+type Pending = { resolve: (d: ChunkDigest) => void; fallback: () => ChunkDigest };
+
+/** A small pool of digest workers; any failure digests the chunk in-thread instead. */
+class DigestPool {
+  private readonly workers: Worker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+  private broken = false;
+
+  constructor(size: number) {
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const script = new URL('./diagnose.worker.ts', import.meta.url).href;
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); });`;
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(boot, { eval: true });
+      w.on('message', (m: { seq: number; digest: ChunkDigest }) => {
+        const p = this.pending.get(m.seq);
+        this.pending.delete(m.seq);
+        p?.resolve(m.digest);
+      });
+      w.on('error', (err) => this.fail(err));
+      this.workers.push(w);
+    }
+  }
+
+  digest(bytes: Uint8Array, startsFile: boolean): Promise<ChunkDigest> {
+    const fallback = (): ChunkDigest => digestChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), startsFile);
+    if (this.broken) return Promise.resolve(fallback());
+    const seq = this.next++;
+    return new Promise((resolve) => {
+      this.pending.set(seq, { resolve, fallback });
+      this.workers[seq % this.workers.length]!.postMessage({ seq, bytes, startsFile });
+    });
+  }
+
+  private fail(err: Error): void {
+    if (!this.broken) process.emitWarning(`diagnose workers failed (${err.message}); parsing in-thread`);
+    this.broken = true;
+    for (const p of this.pending.values()) p.resolve(p.fallback());
+    this.pending.clear();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export function defaultWorkers(): number {
+  return Math.min(8, Math.max(1, availableParallelism() - 1));
+}
+
+/** Digests of `path`, in file order. `workers` 0 digests in-thread. */
+export async function* readDigests(path: string, opts: { workers?: number } = {}): AsyncGenerator<FileChunk> {
+  const size = (await stat(path)).size;
+  const workers = size < WORKER_MIN_BYTES ? 0 : (opts.workers ?? defaultWorkers());
+  const pool = workers > 0 ? new DigestPool(workers) : undefined;
+  const queue: Promise<ChunkDigest>[] = [];
+  let firstLine = 1;
+  let startsFile = true;
+  try {
+    for await (const bytes of lineChunks(path)) {
+      queue.push(pool ? pool.digest(bytes, startsFile) : Promise.resolve(digestChunk(Buffer.from(bytes).toString('utf8'), startsFile)));
+      startsFile = false;
+      while (queue.length > Math.max(1, workers * 2)) {
+        const digest = await queue.shift()!;
+        yield { digest, firstLine };
+        firstLine += digest.lines;
+      }
+    }
+    while (queue.length > 0) {
+      const digest = await queue.shift()!;
+      yield { digest, firstLine };
+      firstLine += digest.lines;
+    }
+  } finally {
+    await pool?.close();
+  }
+}
