@@ -3,7 +3,8 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { generateFleet, parseScenario, startLiveFleet, writeSimFiles, type Scenario } from '../sim/index.ts';
+import { isPosopsError } from '../domain/index.ts';
+import { generateFleet, parseScenario, startLiveFleet, writeSimFiles, type Scenario, type SimFleet } from '../sim/index.ts';
 
 interface SimFlags {
   terminals?: string;
@@ -65,6 +66,17 @@ async function loadScenario(path: string | undefined): Promise<Scenario | undefi
   }
 }
 
+/** Generates the fleet; a scenario problem found against the fleet is reported with the file's name. */
+function build(scenarioPath: string | undefined, generate: () => SimFleet): SimFleet {
+  try {
+    return generate();
+  } catch (err) {
+    if (isPosopsError(err, 'SIM_SCENARIO_INVALID') && scenarioPath) flagError(`${scenarioPath}: ${err.message}`);
+    if (isPosopsError(err)) flagError(err.message);
+    throw err;
+  }
+}
+
 function progress(): { update(done: number, total: number, events: number): void; stop(): void } {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const bar = new SingleBar({ stream: process.stderr, format: 'simulating [{bar}] {percentage}% | {events} events | eta {eta}s', hideCursor: true });
@@ -91,7 +103,7 @@ async function run(f: SimFlags): Promise<void> {
   if (f.live) return runLive(f, { terminals, days, seed, speed, scenario });
   if (f.http || f.mqtt) flagError('--http and --mqtt need --live');
   if (!f.out) flagError('--out DIR is required (or use --live with --http/--mqtt)');
-  const fleet = generateFleet({ terminals, days, seed, start: f.start, scenario, prefix: f.prefix });
+  const fleet = build(f.scenario, () => generateFleet({ terminals, days, seed, start: f.start, scenario, prefix: f.prefix }));
   const bar = progress();
   const started = performance.now();
   const result = await writeSimFiles(fleet, f.out, bar.update);
@@ -104,7 +116,7 @@ async function runLive(f: SimFlags, o: { terminals: number; days: number; seed: 
   if (!f.http && !f.mqtt) flagError('--live needs --http URL or --mqtt URL');
   const secrets = f.secrets ? (JSON.parse(await readFile(f.secrets, 'utf8')) as Record<string, string>) : undefined;
   const start = f.start ?? new Date().toISOString();
-  const fleet = generateFleet({ terminals: o.terminals, days: o.days, seed: o.seed, start, scenario: o.scenario, prefix: f.prefix });
+  const fleet = build(f.scenario, () => generateFleet({ terminals: o.terminals, days: o.days, seed: o.seed, start, scenario: o.scenario, prefix: f.prefix }));
   let sent = 0;
   const live = await startLiveFleet({
     fleet,

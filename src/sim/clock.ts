@@ -30,6 +30,13 @@ export function formatTs(ms: number): string {
   return cachedPrefix + pad2(h) + ':' + pad2(m) + ':' + pad2(s) + 'Z';
 }
 
+/** RFC 3339 in China time with milliseconds, e.g. 2026-11-21T02:00:00.123+08:00 (some vendors send this). */
+export function formatLocalTs(ms: number): string {
+  const t = Math.floor(ms);
+  const milli = ((t % 1000) + 1000) % 1000;
+  return formatTs(t + LOCAL_OFFSET).slice(0, 19) + '.' + String(milli).padStart(3, '0') + '+08:00';
+}
+
 export function formatDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }

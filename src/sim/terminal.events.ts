@@ -1,6 +1,6 @@
 // Writing one terminal's events as JSON text: ids, device timestamps (with the device's clock
 // error), upload delays, and store-and-forward while the terminal has no network.
-import { formatTs } from './clock.ts';
+import { formatLocalTs, formatTs } from './clock.ts';
 import type { Effects } from './effects.ts';
 import type { Rng } from './random.ts';
 import type { TerminalProfile } from './types.ts';
@@ -28,8 +28,10 @@ export class EventWriter {
 
   /** Emits one event; `body` starts with a comma and holds the fields after the envelope. */
   emit(t: number, type: string, body: string, eff: Effects): void {
-    const ts = t + this.p.clockOffsetMs + eff.skewMs;
-    const line = `{"v":1,"id":"${this.nextId()}","type":"${type}"${this.head}${formatTs(ts)}"${body}}`;
+    const local = this.p.model.localTs === true;
+    const ts = Math.floor((t + this.p.clockOffsetMs + eff.skewMs) / 1000) * 1000 + (local ? this.rng.int(0, 999) : 0);
+    const stamp = local ? formatLocalTs(ts) : formatTs(ts);
+    const line = `{"v":1,"id":"${this.nextId()}","type":"${type}"${this.head}${stamp}"${body}}`;
     if (this.holding) {
       if (type !== 'heartbeat') this.held.push({ line, ts });
       return;

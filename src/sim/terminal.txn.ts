@@ -90,6 +90,11 @@ function failsEarly(sim: TerminalSim, t: number, entry: string, operator: string
   return false;
 }
 
+function stan(sim: TerminalSim): string {
+  sim.stan = (sim.stan + 1) % 1_000_000;
+  return sim.p.model.localTs ? `"${String(sim.stan).padStart(6, '0')}"` : String(sim.stan);
+}
+
 export function transaction(sim: TerminalSim, t: number): void {
   const r = sim.rng;
   const p = sim.p;
@@ -104,7 +109,7 @@ export function transaction(sim: TerminalSim, t: number): void {
   const base = entry === 'qr' ? 300 + r.exp(160) : 120 + 2 * (p.host.rtt + bearerLatency(sim)) + r.exp(110);
   const latency = timeout ? (p.model.fullTxn ? 60000 : 30000) : Math.round(base * loadFactor(t) * e.latencyMult);
   if (rc === 'A0' && r.chance(0.5)) sim.out.error(t, 'KEY_ERROR', 'MAC verification failed', e, operator);
-  let s = `${p.model.fullTxn ? ',"mti":"0200"' : ''},"stan":${(sim.stan = (sim.stan + 1) % 1_000_000)},"entry":"${entry}","amount":${amount(sim)}`;
+  let s = `${p.model.fullTxn ? ',"mti":"0200"' : ''},"stan":${stan(sim)},"entry":"${entry}","amount":${amount(sim)}`;
   if (p.model.fullTxn) s += ',"currency":"CNY"';
   s += `,"rc":${rc === null ? 'null' : `"${rc}"`}`;
   if (p.model.fullTxn || timeout) s += `,"timeout":${timeout}`;

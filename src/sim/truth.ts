@@ -66,7 +66,7 @@ export function buildTruth(fleet: SimFleet, sims: TerminalSim[], at: number): Tr
     past.push({ cause: i.cause, scope: i.scope, since: formatTs(i.from), until: formatTs(i.to), terminals: fleet.faults.filter((f) => f.incident === k).length });
   });
   return {
-    at: formatTs(at), generator: 'posops-sim', profile: 'sim', seed: fleet.seed,
+    at: at % 1000 === 0 ? formatTs(at) : new Date(at).toISOString(), generator: 'posops-sim', profile: 'sim', seed: fleet.seed,
     window: { start: formatTs(fleet.start), end: formatTs(fleet.end) },
     terminals, incidents, faults, transients, past, notes: [],
   };

@@ -52,6 +52,8 @@ export interface ModelSpec {
   humiditySensor: boolean;
   /** Sends the optional txn fields mti/currency/timeout. */
   fullTxn: boolean;
+  /** Vendor format: `ts` in local time with an offset and milliseconds, `stan` as a 6-digit string. */
+  localTs?: boolean;
   appName: string;
   weight: number;
 }
@@ -68,7 +70,7 @@ export const MODELS: readonly ModelSpec[] = [
   { model: 'A8', vendor: 'LANDI', firmware: ['5.0.1', '5.0.8', '5.1.2'], app: ['1.17.2', '1.18.5', '1.20.2'],
     minFirmware: '5.0.3', minApp: '1.18.0', handheld: true, android: true, humiditySensor: true, fullTxn: true, appName: 'landipay', weight: 14 },
   { model: 'V2', vendor: 'Verifone', firmware: ['9.4.0', '9.5.2', '9.12.1'], app: ['8.0.3', '8.1.0', '8.2.2'],
-    minFirmware: '9.5.0', minApp: '8.1.0', handheld: false, android: false, humiditySensor: false, fullTxn: true, appName: 'vxpay', weight: 8 },
+    minFirmware: '9.5.0', minApp: '8.1.0', handheld: false, android: false, humiditySensor: false, fullTxn: true, localTs: true, appName: 'vxpay', weight: 8 },
 ];
 
 export interface HostSpec {
@@ -135,6 +137,7 @@ export const SHOP_TYPES: readonly ShopType[] = [
   { kind: '水果店', amount: 3500, rate: 5, open: [7, 9], close: [20, 22], weight: 8 },
   { kind: '加油站', amount: 30000, rate: 6, open: [0, 0], close: [24, 24], weight: 4 },
   { kind: '小卖部', amount: 1500, rate: 3, open: [7, 8], close: [20, 22], weight: 12 },
+  { kind: '早餐店', amount: 1200, rate: 7, open: [5, 6], close: [11, 13], weight: 4 },
 ];
 
 export const SURNAMES: readonly string[] = ['金家', '佳记', '万家', '老王', '福满', '兴隆', '百味', '鑫源', '德胜', '华联', '好又多', '家家乐'];
