@@ -12,3 +12,5 @@ export { Tenancy, buildTenancy, seesFor, type TenancySnapshot } from './tenancy.
 export { TamperResponse } from './tamper.service.ts';
 export { hashPassword, verifyPassword, sha256 } from './credentials.ts';
 export { login } from './login.service.ts';
+export { readTenantColumns, assignTenants, type TenantColumns } from './tenancy.import.ts';
+export { mosquittoHash, mosquittoPasswordFile, mosquittoAclFile } from './mosquitto.ts';
