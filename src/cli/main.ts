@@ -9,6 +9,8 @@ const COMMANDS: (() => Promise<{ register: Register }>)[] = [
   () => import('./serve.ts'),
   () => import('./diagnose.ts'),
   () => import('./import.ts'),
+  () => import('./users.ts'),
+  () => import('./terminals.ts'),
   () => import('./sim.ts'),
 ];
 
