@@ -40,6 +40,8 @@ export interface WatchedPage {
   page: Page;
   /** Console errors and uncaught page errors seen so far. */
   errors: string[];
+  /** Compressed bytes of JavaScript transferred so far. */
+  script: { bytes: number; files: number };
 }
 
 export async function openPage(browser: Browser, width: number, locale: 'zh-CN' | 'en'): Promise<WatchedPage> {
@@ -53,7 +55,13 @@ export async function openPage(browser: Browser, width: number, locale: 'zh-CN' 
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
-  return { context, page, errors };
+  const script = { bytes: 0, files: 0 };
+  page.on('requestfinished', (r) => {
+    if (r.resourceType() !== 'script') return;
+    script.files++;
+    void r.sizes().then((s) => (script.bytes += s.responseBodySize)).catch(() => undefined);
+  });
+  return { context, page, errors, script };
 }
 
 export async function shot(page: Page, name: string): Promise<void> {
