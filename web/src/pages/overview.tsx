@@ -75,7 +75,7 @@ function CauseCharts({ data, session, i18n }: { data: OverviewData; session: Ses
     tooltip: { trigger: 'item' },
     legend: { bottom: 0, type: 'scroll' },
     color: ['#1668dc', '#13a8a8', '#fa8c16', '#eb2f96', '#722ed1', '#52c41a', '#faad14'],
-    series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '44%'], label: { formatter: '{c}' },
+    series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '44%'], label: { position: 'inside', formatter: '{c}', color: '#fff' },
       data: data.byCategory.map((c) => ({ name: session.categoryName(c.category), value: c.count, code: c.category })) }],
   }), [data, session, i18n.locale]);
   const causes = data.byCause.slice(0, 12).reverse();
