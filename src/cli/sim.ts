@@ -112,15 +112,28 @@ async function run(f: SimFlags): Promise<void> {
   process.stderr.write(`wrote ${result.events.toLocaleString('en-US')} events for ${terminals} terminals over ${days} day(s) to ${f.out} in ${secs.toFixed(1)} s (at ${result.at})\n`);
 }
 
+async function loadSecrets(path: string): Promise<Record<string, string>> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    flagError(`--secrets ${path}: ${(err as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || Object.values(doc).some((v) => typeof v !== 'string')) {
+    flagError(`--secrets ${path} must be a JSON object mapping terminal IDs to secrets, e.g. {"T1000001":"s3cret"}`);
+  }
+  return doc as Record<string, string>;
+}
+
 async function runLive(f: SimFlags, o: { terminals: number; days: number; seed: number; speed: number; scenario?: Scenario }): Promise<void> {
   if (!f.http && !f.mqtt) flagError('--live needs --http URL or --mqtt URL');
-  const secrets = f.secrets ? (JSON.parse(await readFile(f.secrets, 'utf8')) as Record<string, string>) : undefined;
+  const secrets = f.secrets ? await loadSecrets(f.secrets) : undefined;
   const start = f.start ?? new Date().toISOString();
   const fleet = build(f.scenario, () => generateFleet({ terminals: o.terminals, days: o.days, seed: o.seed, start, scenario: o.scenario, prefix: f.prefix }));
   let sent = 0;
   const live = await startLiveFleet({
     fleet,
-    target: { http: f.http ? { url: f.http, auth: f.auth } : undefined, mqtt: f.mqtt ? { url: f.mqtt, secrets } : undefined },
+    target: { http: f.http ? { url: f.http, auth: f.auth, secrets } : undefined, mqtt: f.mqtt ? { url: f.mqtt, secrets } : undefined },
     speed: o.speed,
     onProgress: (n) => (sent = n),
   });
@@ -146,7 +159,7 @@ export function register(program: Command): void {
     .option('--http <url>', 'live: POST NDJSON batches to <url>/api/v1/events')
     .option('--auth <header>', 'live HTTP: Authorization header value, e.g. "Bearer <token>"')
     .option('--mqtt <url>', 'live: one MQTT connection per terminal to this broker')
-    .option('--secrets <file>', 'live MQTT: JSON map of terminal ID to its password')
+    .option('--secrets <file>', 'live: JSON map of terminal ID to its secret (MQTT password; HTTP Basic auth per terminal)')
     .option('--speed <x>', 'live: simulated seconds per real second (60 = an hour per minute; default 1)')
     .action((flags: SimFlags) => run(flags));
 }

@@ -10,7 +10,13 @@ import { connectMqttFleet, type MqttFleet } from './live.mqtt.ts';
 
 export interface LiveOptions {
   fleet: SimFleet;
-  target: { http?: { url: string; auth?: string }; mqtt?: { url: string; secrets?: Record<string, string> } };
+  /**
+   * http: batches for the whole fleet with `auth` (a token or a full Authorization value), or, when
+   * `secrets` is given, one batch per terminal with Basic auth (terminal ID and its secret).
+   * mqtt: one connection per terminal; commands are received over MQTT only (both may be given:
+   * events over HTTP, commands over MQTT).
+   */
+  target: { http?: { url: string; auth?: string; secrets?: Record<string, string> }; mqtt?: { url: string; secrets?: Record<string, string> } };
   /** Simulated seconds per real second (60 = an hour per minute). */
   speed: number;
   onProgress?: (sent: number) => void;
@@ -52,6 +58,28 @@ async function postBatch(url: string, auth: string | undefined, lines: string[])
   }
 }
 
+function basic(terminal: string, secret: string): string {
+  return `Basic ${Buffer.from(`${terminal}:${secret}`).toString('base64')}`;
+}
+
+/** Posts the due events; returns those the server did not take (sent again on the next step). */
+async function postAll(http: NonNullable<LiveOptions['target']['http']>, due: Outgoing[]): Promise<Outgoing[]> {
+  const url = eventsUrl(http.url);
+  const groups = new Map<string, Outgoing[]>();
+  if (http.secrets) for (const o of due) groups.set(o.terminal, [...(groups.get(o.terminal) ?? []), o]);
+  else groups.set('', due);
+  const unsent: Outgoing[] = [];
+  for (const [terminal, items] of groups) {
+    const secret = http.secrets?.[terminal];
+    const auth = terminal && secret !== undefined ? basic(terminal, secret) : http.auth;
+    for (let i = 0; i < items.length; i += HTTP_BATCH) {
+      const batch = items.slice(i, i + HTTP_BATCH);
+      if (!(await postBatch(url, auth, batch.map((o) => o.line)))) unsent.push(...batch);
+    }
+  }
+  return unsent;
+}
+
 export async function startLiveFleet(opts: LiveOptions): Promise<LiveFleet> {
   if (!(opts.speed > 0)) throw new Error('speed must be above 0');
   if (!opts.target.http && !opts.target.mqtt) throw new Error('live mode needs target.http or target.mqtt');
@@ -80,11 +108,9 @@ export async function startLiveFleet(opts: LiveOptions): Promise<LiveFleet> {
       const due = queue.filter((o) => o.arrival <= t);
       queue = queue.filter((o) => o.arrival > t);
       if (opts.target.http) {
-        for (let i = 0; i < due.length; i += HTTP_BATCH) {
-          const batch = due.slice(i, i + HTTP_BATCH);
-          if (await postBatch(eventsUrl(opts.target.http.url), opts.target.http.auth, batch.map((o) => o.line))) sent += batch.length;
-          else queue.push(...batch);
-        }
+        const unsent = await postAll(opts.target.http, due);
+        sent += due.length - unsent.length;
+        queue.push(...unsent);
       } else if (mqtt) {
         sent += await mqtt.publish(due);
       }
