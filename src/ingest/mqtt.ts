@@ -51,6 +51,7 @@ export async function startMqttBroker(opts: MqttIngestOptions & { host: string; 
   let closing = false;
   const ingest = createMqttIngest(opts.ingestor, { isClosing: () => closing });
   // a terminal principal is restricted to its own topics; people/tokens/dev mode are not
+  const isTerminal = (client: Client | null) => !!client && principals.get(client)?.kind === 'terminal';
   const allowed = (client: Client | null, terminal: string) => {
     const p = client ? principals.get(client) : undefined;
     return !p || p.kind !== 'terminal' || p.terminal === terminal;
@@ -71,6 +72,8 @@ export async function startMqttBroker(opts: MqttIngestOptions & { host: string; 
     authorizePublish(client, packet, done) {
       if (packet.topic.startsWith('$SYS')) return done(new Error('$SYS topics are reserved'));
       const topic = parseTopic(packet.topic);
+      // a terminal may publish its own events and nothing else
+      if (isTerminal(client) && topic?.kind !== 'events') return done(new Error('a terminal may publish only to posops/v1/<its ID>/events'));
       if (!topic) return done(); // other topics pass through untouched
       if (!allowed(client, topic.terminal)) return done(new Error(`may publish under its own terminal ID only, not ${topic.terminal}`));
       if (topic.kind !== 'events' || !client) return done();
@@ -89,7 +92,8 @@ export async function startMqttBroker(opts: MqttIngestOptions & { host: string; 
     authorizeSubscribe(client, subscription, done) {
       const topic = parseTopic(subscription.topic);
       const p = principals.get(client);
-      if (p?.kind === 'terminal' && (!topic || topic.terminal !== p.terminal)) return done(null, null); // refused in SUBACK
+      // a terminal reads its own commands (and the notes on its rejected events), nothing else
+      if (p?.kind === 'terminal' && (!topic || topic.terminal !== p.terminal || (topic.kind !== 'commands' && topic.kind !== 'rejections'))) return done(null, null); // refused in SUBACK
       done(null, subscription);
     },
     // events are for the server only; they are not forwarded to subscribers
