@@ -2,7 +2,8 @@
 // --live drives a running server over HTTP or MQTT and obeys the commands it sends.
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isPosopsError } from '../domain/index.ts';
 import { generateFleet, parseScenario, startLiveFleet, writeSimFiles, type Scenario, type SimFleet } from '../sim/index.ts';
 
@@ -20,6 +21,7 @@ interface SimFlags {
   mqtt?: string;
   secrets?: string;
   speed?: string;
+  history?: string;
 }
 
 function flagError(message: string): never {
@@ -128,13 +130,24 @@ async function loadSecrets(path: string): Promise<Record<string, string>> {
 async function runLive(f: SimFlags, o: { terminals: number; days: number; seed: number; speed: number; scenario?: Scenario }): Promise<void> {
   if (!f.http && !f.mqtt) flagError('--live needs --http URL or --mqtt URL');
   const secrets = f.secrets ? await loadSecrets(f.secrets) : undefined;
-  const start = f.start ?? new Date().toISOString();
-  const fleet = build(f.scenario, () => generateFleet({ terminals: o.terminals, days: o.days, seed: o.seed, start, scenario: o.scenario, prefix: f.prefix }));
+  const history = positive('history', f.history) ?? 0;
+  let days = o.days;
+  if (history > 0 && f.days === undefined) days = (history + 1) / 24;
+  if (history > 0 && days * 24 <= history) flagError(`--days (${days}) must cover more than --history (${history} hours)`);
+  const realNow = Date.now();
+  const start = f.start ?? new Date(Math.floor((realNow - history * 3600_000) / 1000) * 1000).toISOString();
+  const fleet = build(f.scenario, () => generateFleet({ terminals: o.terminals, days, seed: o.seed, start, scenario: o.scenario, prefix: f.prefix }));
+  if (f.out) {
+    await mkdir(f.out, { recursive: true });
+    await writeFile(join(f.out, 'fleet.json'), JSON.stringify(fleet.registry, null, 1) + '\n');
+    process.stderr.write(`live: the registry is in ${join(f.out, 'fleet.json')} (posops import --fleet loads it)\n`);
+  }
   let sent = 0;
   const live = await startLiveFleet({
     fleet,
     target: { http: f.http ? { url: f.http, auth: f.auth, secrets } : undefined, mqtt: f.mqtt ? { url: f.mqtt, secrets } : undefined },
     speed: o.speed,
+    from: f.start ? undefined : realNow,
     onProgress: (n) => (sent = n),
   });
   process.stderr.write(`live: ${o.terminals} terminals at ${o.speed}x to ${f.http ?? f.mqtt}; Ctrl-C stops\n`);
@@ -151,7 +164,7 @@ export function register(program: Command): void {
     .option('--terminals <n>', 'number of terminals (default 300, or the scenario\'s)')
     .option('--days <d>', 'length of the run in days, fractions allowed (default 1)')
     .option('--seed <s>', 'random seed: the same seed gives byte-identical files (default 1)')
-    .option('--out <dir>', 'write fleet.json, events.ndjson and truth.json into this folder')
+    .option('--out <dir>', 'write fleet.json, events.ndjson and truth.json into this folder (live: fleet.json only)')
     .option('--scenario <file>', 'scenario JSON scripting the faults (see src/sim/SCENARIOS.md)')
     .option('--start <time>', 'start of the run, RFC 3339 (files: 2026-11-20T06:00:00Z; live: now)')
     .option('--prefix <p>', 'terminal ID prefix (default T: T1000001…)')
@@ -161,5 +174,6 @@ export function register(program: Command): void {
     .option('--mqtt <url>', 'live: one MQTT connection per terminal to this broker')
     .option('--secrets <file>', 'live: JSON map of terminal ID to its secret (MQTT password; HTTP Basic auth per terminal)')
     .option('--speed <x>', 'live: simulated seconds per real second (60 = an hour per minute; default 1)')
+    .option('--history <hours>', 'live: start the fleet this many hours ago and send that history at once first')
     .action((flags: SimFlags) => run(flags));
 }

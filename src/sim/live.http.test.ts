@@ -52,3 +52,26 @@ test('startLiveFleet() posts NDJSON batches of valid events to /api/v1/events', 
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('startLiveFleet() with `from` sends the history first, then runs on at the given speed', async () => {
+  const lines: string[] = [];
+  const server = createServer(async (req, res) => {
+    lines.push(...(await body(req)).split('\n').filter(Boolean));
+    res.writeHead(200).end('{"accepted":0,"duplicates":0,"rejected":[]}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  const fleet = generateFleet({ terminals: 10, days: 1, seed: 6, start: '2026-11-20T01:00:00Z', prefix: 'B' });
+  const from = fleet.start + 4 * 3600_000;
+  const live = await startLiveFleet({ fleet, target: { http: { url: `http://127.0.0.1:${port}/api/v1/events` } }, speed: 1, from, tickMs: 100 });
+  try {
+    await eventually(() => {
+      const old = lines.map((l) => Date.parse(JSON.parse(l).ts)).filter((ts) => ts < fleet.start + 3600_000);
+      assert.ok(old.length > 20, `only ${old.length} events of the first hour`);
+    }, 10_000, 50);
+    assert.ok(Math.abs(live.now() - from) < 60_000, 'live time starts at `from`');
+  } finally {
+    await live.stop();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

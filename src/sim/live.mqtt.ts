@@ -18,6 +18,7 @@ export interface MqttFleet {
 type CommandHandler = (terminal: string, cmd: { command: string; args: Record<string, unknown> }) => 'done' | 'failed';
 
 const CONNECT_BATCH = 50;
+const PUBLISH_BATCH = 5000;
 
 function parseCommand(payload: Buffer): LiveCommand | undefined {
   try {
@@ -66,8 +67,13 @@ export async function connectMqttFleet(url: string, terminals: string[], secrets
   }
   return {
     async publish(items) {
-      const results = await Promise.allSettled(items.map((o) => clients.get(o.terminal)!.publishAsync(`posops/v1/${o.terminal}/events`, o.line, { qos: 1 })));
-      return results.filter((r) => r.status === 'fulfilled').length;
+      let ok = 0;
+      for (let i = 0; i < items.length; i += PUBLISH_BATCH) {
+        const batch = items.slice(i, i + PUBLISH_BATCH);
+        const results = await Promise.allSettled(batch.map((o) => clients.get(o.terminal)!.publishAsync(`posops/v1/${o.terminal}/events`, o.line, { qos: 1 })));
+        ok += results.filter((r) => r.status === 'fulfilled').length;
+      }
+      return ok;
     },
     async close() {
       await Promise.all([...clients.values()].map((c) => c.endAsync()));

@@ -22,6 +22,12 @@ export interface LiveOptions {
   onProgress?: (sent: number) => void;
   /** Real milliseconds between steps (default 1000). */
   tickMs?: number;
+  /**
+   * Simulated time at which live sending begins (default fleet.start). Everything the fleet did
+   * between fleet.start and `from` is sent at once first (history), then time runs at `speed`.
+   * For a demo with history: a fleet starting two days ago, `from: Date.now()`, speed 1.
+   */
+  from?: number;
 }
 
 export interface LiveFleet {
@@ -85,7 +91,8 @@ export async function startLiveFleet(opts: LiveOptions): Promise<LiveFleet> {
   if (!opts.target.http && !opts.target.mqtt) throw new Error('live mode needs target.http or target.mqtt');
   const { fleet } = opts;
   const realStart = Date.now();
-  const now = () => fleet.start + (Date.now() - realStart) * opts.speed;
+  const from = opts.from ?? fleet.start;
+  const now = () => from + (Date.now() - realStart) * opts.speed;
   let queue: Outgoing[] = [];
   let sent = 0;
   const sims: TerminalSim[] = createTerminalSims(fleet, (terminal) => (arrival, line) => queue.push({ arrival, terminal, line }));
@@ -105,7 +112,7 @@ export async function startLiveFleet(opts: LiveOptions): Promise<LiveFleet> {
     try {
       const t = now();
       for (const s of sims) s.advance(t);
-      const due = queue.filter((o) => o.arrival <= t);
+      const due = queue.filter((o) => o.arrival <= t).sort((a, b) => a.arrival - b.arrival);
       queue = queue.filter((o) => o.arrival > t);
       if (opts.target.http) {
         const unsent = await postAll(opts.target.http, due);
