@@ -39,7 +39,7 @@ before(async () => {
   }
   fleet.faults = [];
   fleet.installs = [];
-  live = await startLiveFleet({ fleet, target: { mqtt: { url: BROKER } }, speed: 600, tickMs: 100 });
+  live = await startLiveFleet({ fleet, target: { mqtt: { url: BROKER } }, speed: 1500, tickMs: 100 });
 });
 
 after(async () => {
@@ -75,7 +75,7 @@ test('a lock command stops transactions; unlock resumes them', async () => {
   const lockedAt = live.now();
   const other = fleet.profiles[1]!.id;
   const otherBefore = txnsOf(other, lockedAt).length;
-  // Two simulated hours (12 s real at 600x): the others keep paying, the locked one does not.
+  // Two simulated hours (about 5 s real at 1500x): the others keep paying, the locked one does not.
   await eventually(() => assert.ok(live.now() > lockedAt + 2 * 3600_000), 30_000, 100);
   await eventually(() => assert.ok(txnsOf(other, lockedAt).length > otherBefore + 5, 'the other terminal stopped too'), 10_000, 100);
   assert.equal(txnsOf(terminal, lockedAt + 1000).length, 0, 'transactions after the lock');
