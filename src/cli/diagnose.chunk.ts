@@ -2,13 +2,13 @@
 // reads, as one JSON array text so that the main thread parses one compact string instead of
 // receiving a structured clone), a 53-bit hash of terminal+id per event for duplicate checks,
 // and the invalid lines with their numbers. Runs in worker threads and, for small inputs, in-thread.
-import { validateParsed } from '../domain/index.ts';
+import { validateParsed, type PosEvent } from '../domain/index.ts';
 import { engineView } from '../engine/index.ts';
 import { DEFAULT_MAX_LINE_BYTES, lineTooLong } from '../ingest/index.ts';
 
 export interface ChunkDigest {
-  /** JSON array of engine views of the valid events, in line order. */
-  events: string;
+  /** The valid events in line order: from a worker, one JSON array of their engine views; in-thread, the events. */
+  events: string | PosEvent[];
   /** terminal+id hash per event (same order). */
   keys: Float64Array;
   /** Invalid lines: 0-based index within the chunk, and the reason. */
@@ -30,7 +30,16 @@ export function eventKey(terminal: string, id: string): number {
   return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
 }
 
-function digestLine(text: string, index: number, bom: boolean, out: { views: string[]; keys: number[]; invalid: ChunkDigest['invalid'] }): void {
+interface Out {
+  /** Whether events are sent to another thread (as JSON of their engine views). */
+  transfer: boolean;
+  views: string[];
+  events: PosEvent[];
+  keys: number[];
+  invalid: ChunkDigest['invalid'];
+}
+
+function digestLine(text: string, index: number, bom: boolean, out: Out): void {
   if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   if (bom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
@@ -51,12 +60,16 @@ function digestLine(text: string, index: number, bom: boolean, out: { views: str
     return;
   }
   out.keys.push(eventKey(v.event.terminal, v.event.id));
-  out.views.push(JSON.stringify(engineView(v.event)));
+  if (out.transfer) out.views.push(JSON.stringify(engineView(v.event)));
+  else out.events.push(v.event);
 }
 
-/** Digests `text` (whole lines; the first has index 0). `startsFile`: a byte-order mark may open it. */
-export function digestChunk(text: string, startsFile: boolean): ChunkDigest {
-  const out = { views: [] as string[], keys: [] as number[], invalid: [] as ChunkDigest['invalid'] };
+/**
+ * Digests `text` (whole lines; the first has index 0). `startsFile`: a byte-order mark may open it.
+ * `transfer`: the digest goes to another thread, so events become one compact JSON text.
+ */
+export function digestChunk(text: string, startsFile: boolean, transfer = false): ChunkDigest {
+  const out: Out = { transfer, views: [], events: [], keys: [], invalid: [] };
   let start = 0;
   let index = 0;
   for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
@@ -65,5 +78,5 @@ export function digestChunk(text: string, startsFile: boolean): ChunkDigest {
     index++;
   }
   if (start < text.length) digestLine(text.slice(start), index, startsFile && index === 0, out);
-  return { events: `[${out.views.join(',')}]`, keys: Float64Array.from(out.keys), invalid: out.invalid, lines: index };
+  return { events: transfer ? `[${out.views.join(',')}]` : out.events, keys: Float64Array.from(out.keys), invalid: out.invalid, lines: index };
 }

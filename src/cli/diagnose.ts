@@ -52,7 +52,7 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
   for (const file of opts.events) {
     for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers })) {
       for (const { index, error } of digest.invalid) if (++r.invalid <= MAX_LISTED) warn(`${file}:${firstLine + index}: ${error}`);
-      const events = JSON.parse(digest.events) as PosEvent[];
+      const events = typeof digest.events === 'string' ? (JSON.parse(digest.events) as PosEvent[]) : digest.events;
       const keys = digest.keys;
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;

@@ -11,6 +11,6 @@ interface Job {
 
 parentPort?.on('message', (job: Job) => {
   const text = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength).toString('utf8');
-  const digest = digestChunk(text, job.startsFile);
+  const digest = digestChunk(text, job.startsFile, true);
   parentPort!.postMessage({ seq: job.seq, digest }, [digest.keys.buffer as ArrayBuffer]);
 });

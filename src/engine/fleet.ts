@@ -1,6 +1,6 @@
 // Fleet baselines computed at diagnosis time from every terminal's state: read-failure rates
-// per entry mode, latency per host, signal per carrier and region, who is silent, and which
-// bin ranges answer 91 on many terminals.
+// per entry mode, latency per host, signal per carrier and region, silent terminals per
+// merchant, and which bin ranges answer 91 on many terminals.
 
 import type { RegistryTerminal } from '../domain/index.ts';
 import { C } from './counters.ts';
@@ -18,17 +18,18 @@ export interface FleetBaseline {
   contactlessFailRate: number;
   swipeFailRate: number;
   /** Mean latency per host over the long window and the short window (ms). */
-  hostLatency: Map<string, { long: number; short: number; terminals: number; slow: number }>;
+  hostLatency: Map<string, { long: number; short: number; terminals: number }>;
   /** Mean RSSI per carrier|region. */
   signal: Map<string, number>;
-  /** Silent cellular terminals per carrier|region, and their group size. */
-  cellular: Map<string, GroupStat>;
   /** Per merchant: terminals and silent ones. */
   merchants: Map<string, GroupStat>;
   /** 6-digit bins answering 91/96 and how many terminals saw them. */
   bins91: Map<string, number>;
   /** First arrival time (ms) of the fleet's data. */
   observedFrom: number;
+  /** Terminals that have reported, and per hour (epoch hours) how many silent ones went quiet then. */
+  reporting: number;
+  quietAt: Map<number, number>;
 }
 
 export const SILENT_MS = 60 * 60_000;
@@ -56,7 +57,7 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
   const sig = new Map<string, { s: number; n: number }>();
   const out: FleetBaseline = {
     reads: rf, chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(),
-    cellular: new Map(), merchants: new Map(), bins91: new Map(), observedFrom,
+    merchants: new Map(), bins91: new Map(), observedFrom, reporting: 0, quietAt: new Map(),
   };
   for (const { state: s, registry: r } of members) {
     const c = s.counters;
@@ -67,6 +68,11 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
     rf[4]! += c.long(C.RF_SWIPE, now);
     rf[5]! += c.long(C.TX_SWIPE, now);
     const silent = nowMs - s.lastArrival > SILENT_MS;
+    if (s.lastArrival > 0) out.reporting++;
+    if (silent && s.lastArrival > 0) {
+      const hour = Math.floor(s.lastArrival / 3_600_000);
+      out.quietAt.set(hour, (out.quietAt.get(hour) ?? 0) + 1);
+    }
     const host = r?.host ?? '';
     const l = lat.get(host) ?? { ls: 0, ln: 0, ss: 0, sn: 0, terminals: 0 };
     l.ls += c.long(C.LAT_SUM, now);
@@ -78,7 +84,6 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
     const key = `${r?.carrier ?? s.health?.carrier ?? ''}|${r?.region ?? ''}`;
     const cellular = s.health?.netType !== undefined && !['ethernet', 'wifi'].includes(s.health.netType);
     if (cellular) {
-      bump(out.cellular, key, silent);
       const g = sig.get(key) ?? { s: 0, n: 0 };
       g.s += c.long(C.RSSI_SUM, now);
       g.n += c.long(C.RSSI_N, now);
@@ -91,7 +96,7 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
   out.contactlessFailRate = ratio(rf[2]!, rf[3]!);
   out.swipeFailRate = ratio(rf[4]!, rf[5]!);
   for (const [host, l] of lat) {
-    out.hostLatency.set(host, { long: l.ln > 0 ? l.ls / l.ln : 0, short: l.sn > 0 ? l.ss / l.sn : 0, terminals: l.terminals, slow: 0 });
+    out.hostLatency.set(host, { long: l.ln > 0 ? l.ls / l.ln : 0, short: l.sn > 0 ? l.ss / l.sn : 0, terminals: l.terminals });
   }
   for (const [key, g] of sig) if (g.n > 0) out.signal.set(key, g.s / g.n);
   return out;

@@ -8,6 +8,10 @@ import { RING_HOURS, type TerminalState } from './state.ts';
 const HOUR = 3_600_000;
 /** Shorter silences are normal (a shift ends, a terminal is switched off for a while). */
 export const OFFLINE_MIN_MS = 90 * 60_000;
+/** A silence must also span this many of the terminal's usual heartbeat gaps (hourly vendors). */
+const GAPS = 2.5;
+/** Without a day of its own history: this share of the fleet going quiet in the same hour is closing time. */
+const CLOSING_SHARE = 0.1;
 
 export interface Silence {
   /** How long the terminal has been silent (ms). */
@@ -22,6 +26,8 @@ export interface Silence {
   /** Silent terminals / all terminals of the same merchant. */
   merchantSilent: number;
   merchantTerminals: number;
+  /** Share of the fleet that went quiet within an hour of this terminal (when it has no day-before history). */
+  closingShare?: number;
 }
 
 function activeDayBefore(s: TerminalState, fleet: FleetBaseline, from: number, to: number): [number, number] {
@@ -37,10 +43,20 @@ function activeDayBefore(s: TerminalState, fleet: FleetBaseline, from: number, t
   return [observed, active];
 }
 
+/** Share of the reporting fleet that went quiet in the hour this terminal did, or the hour either side. */
+function quietShare(fleet: FleetBaseline, lastSeen: number): number {
+  if (fleet.reporting < 20) return 0;
+  const hour = Math.floor(lastSeen / HOUR);
+  let quiet = 0;
+  for (let h = hour - 1; h <= hour + 1; h++) quiet += fleet.quietAt.get(h) ?? 0;
+  return quiet / fleet.reporting;
+}
+
 /** Undefined when the terminal is not silent. */
 export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string | undefined, nowMs: number): Silence | undefined {
   const silentMs = nowMs - s.lastArrival;
-  if (s.lastArrival === 0 || silentMs < OFFLINE_MIN_MS) return undefined;
+  const minMs = Math.max(OFFLINE_MIN_MS, GAPS * s.hbGap * 1000);
+  if (s.lastArrival === 0 || silentMs < minMs) return undefined;
   const fromHour = Math.floor(s.lastArrival / HOUR) + 1;
   const toHour = Math.floor(nowMs / HOUR);
   const [observedHours, activeHours] = silentMs >= 24 * HOUR ? [24, 24] : activeDayBefore(s, fleet, fromHour, toHour);
@@ -48,10 +64,14 @@ export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string
   const merchantTerminals = m?.terminals ?? 1;
   const merchantSilent = m?.silent ?? 1;
   let expected: number;
+  let closingShare: number | undefined;
   if (observedHours >= 2) expected = activeHours / observedHours;
-  else if (silentMs >= 3 * HOUR) expected = 0.75;
-  else if (silentMs >= 2 * HOUR) expected = 0.6;
-  else expected = 0.3;
+  else {
+    const beyond = silentMs - minMs + OFFLINE_MIN_MS;
+    expected = beyond >= 3 * HOUR ? 0.75 : beyond >= 2 * HOUR ? 0.6 : 0.3;
+    closingShare = quietShare(fleet, s.lastArrival);
+    if (closingShare >= CLOSING_SHARE) expected = Math.min(expected, 0.3);
+  }
   if (merchantTerminals > 1 && merchantSilent < merchantTerminals) expected = Math.min(1, expected + 0.25);
-  return { silentMs, lastSeen: s.lastArrival, expected, observedHours, activeHours, merchantSilent, merchantTerminals };
+  return { silentMs, lastSeen: s.lastArrival, expected, observedHours, activeHours, merchantSilent, merchantTerminals, closingShare };
 }

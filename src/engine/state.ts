@@ -33,6 +33,8 @@ export class TerminalState {
   lastArrival = 0;
   firstArrival = 0;
   lastHbArrival = 0;
+  /** Usual gap between heartbeats (s, smoothed; 0 until two were seen): vendors send every 60 s to hourly. */
+  hbGap = 0;
   /** Device-clock skew (ms) of the latest event, and how many events in a row were skewed. */
   lastSkew = 0;
   skewStreak = 0;
@@ -77,6 +79,7 @@ export function foldEvent(s: TerminalState, e: PosEvent, sec: number, arrival: n
   switch (e.type) {
     case 'heartbeat':
       s.lastHbArrival = Math.max(s.lastHbArrival, arrival);
+      noteHeartbeatGap(s, sec);
       s.health = foldHeartbeat(s.health, s.counters, e as HeartbeatEvent, sec);
       break;
     case 'txn':
@@ -95,6 +98,14 @@ export function foldEvent(s: TerminalState, e: PosEvent, sec: number, arrival: n
       foldReport(s, e as ReportEvent, sec);
       break;
   }
+}
+
+/** Gaps longer than 2 h are silences (night, outage), not the heartbeat interval. */
+function noteHeartbeatGap(s: TerminalState, sec: number): void {
+  const prev = s.health?.at ?? 0;
+  const d = sec - prev;
+  if (prev === 0 || d <= 0 || d >= 7200) return;
+  s.hbGap = s.hbGap === 0 ? d : 0.8 * s.hbGap + 0.2 * d;
 }
 
 function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCoherent: boolean): void {

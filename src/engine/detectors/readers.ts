@@ -51,15 +51,22 @@ function readerCandidate(x: DetectorInput, k: ReaderKind, handling: boolean): Ca
   const fleet = fleetFail / Math.max(1, fleetFail + fleetOk);
   const selfTest = s.health?.test[k.test] === 'fault';
   const recent = s.counters.short(k.fail[0]!, now);
-  const failing = fails >= 4 && rate >= Math.max(0.12, 4 * fleet) && recent >= 0.5;
+  // a fresh fault shows first in the short window, before the day's good reads are outweighed
+  const recentOk = k.ok.reduce((a, id) => a + s.counters.short(id, now), 0);
+  const recentRate = recent / Math.max(1, recent + recentOk);
+  // (not while it is hot or humid: failures that follow the weather are the environment's)
+  const weather = s.counters.short(C.HOT, now) + s.counters.short(C.HUMID, now) >= 0.5;
+  const fresh = !weather && recent >= 5 && recentRate >= Math.max(0.3, 8 * fleet);
+  const sustained = fails >= 4 && rate >= Math.max(0.12, 4 * fleet) && recent >= 0.5;
+  const failing = sustained || fresh;
   if (!selfTest && (!failing || handling)) return undefined;
   const ev: [string, string][] = [];
   ev.push([
-    `${k.label[0]} read failures ${pct(rate)} (fleet ${pct(fleet)}), ${Math.round(fails)} recently`,
-    `${k.label[1]}读卡失败率 ${pct(rate)}（全网 ${pct(fleet)}），近期 ${Math.round(fails)} 次`,
+    `${k.label[0]} read failures ${pct(rate)} (fleet ${pct(fleet)}), ${Math.round(fails)} recently; ${pct(recentRate)} over the last hours`,
+    `${k.label[1]}读卡失败率 ${pct(rate)}（全网 ${pct(fleet)}），近期 ${Math.round(fails)} 次；最近几小时 ${pct(recentRate)}`,
   ]);
   if (selfTest) ev.push([`self-test ${k.test}=fault`, `自检 ${k.test}=fault`]);
-  const conf = selfTest ? 0.95 : clamp01(0.55 + rate + Math.min(fails, 20) / 100);
+  const conf = selfTest ? 0.95 : clamp01(0.55 + (sustained ? rate : 0.6 * recentRate) + Math.min(fails, 20) / 100);
   const since = selfTest ? Math.min(s.health!.since[k.test] ?? now, s.counters.first(k.fail[0]!) || now) : s.counters.first(k.fail[0]!);
   return candidate(k.cause, conf, since, ev);
 }

@@ -1,0 +1,133 @@
+// Engine figures: (a) `posops diagnose` events/s on ../shared/samples/medium (small when medium
+// is absent) against JSON.parse alone on the same lines in the same run; (b) heap per terminal
+// at 1,000,000 terminals fed a realistic mix; (c) heartbeats / transactions after a fault's onset
+// until the diagnosis appears. Heap figures need --expose-gc (npm run bench passes it).
+import { access, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { diagnoseFilesWithStats } from '../src/cli/diagnose.ts';
+import type { PosEvent } from '../src/domain/index.ts';
+import { createEngine } from '../src/engine/index.ts';
+import { at, error, heartbeat, merged, registry, shopDays, terminal, txn } from '../src/engine/test-builders.ts';
+import type { BenchResult } from './run.ts';
+
+const SAMPLES = ['medium', 'small'].map((s) => fileURLToPath(new URL(`../../shared/samples/${s}/`, import.meta.url)));
+const exists = (p: string): Promise<boolean> => access(p).then(() => true, () => false);
+
+async function speed(): Promise<BenchResult[]> {
+  let dir: string | undefined;
+  for (const d of SAMPLES) if (await exists(`${d}events.ndjson`)) { dir = d; break; }
+  if (!dir) return [{ name: 'diagnose', value: NaN, unit: 'events/s', note: `no sample in ${SAMPLES.join(' or ')}` }];
+  if (!dir.includes('medium')) process.stderr.write(`engine bench: ${SAMPLES[0]} absent, using ${dir}\n`);
+  const lines = (await readFile(`${dir}events.ndjson`, 'utf8')).split('\n').filter((l) => l.length > 0);
+  let parseMs = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    for (const l of lines) JSON.parse(l);
+    parseMs = Math.min(parseMs, performance.now() - t0);
+  }
+  const floor = lines.length / (parseMs / 1000);
+  const rows: BenchResult[] = [{ name: 'JSON.parse per line (floor)', value: floor, unit: 'events/s', note: `${lines.length} lines of ${dir.split('/').at(-2)}` }];
+  for (const workers of [undefined, 0]) {
+    let best = Infinity;
+    let events = 0;
+    for (let i = 0; i < 2; i++) {
+      const t0 = performance.now();
+      const r = await diagnoseFilesWithStats({ fleet: `${dir}fleet.json`, events: [`${dir}events.ndjson`], workers });
+      best = Math.min(best, performance.now() - t0);
+      events = r.events + r.duplicates;
+    }
+    const rate = events / (best / 1000);
+    const label = workers === 0 ? 'diagnose, parsing in-thread' : 'diagnose (worker threads)';
+    rows.push({ name: label, value: rate, unit: 'events/s', floor, ratio: rate / floor, note: 'registry load, read, parse, validate, dedupe, fold, diagnose; best of 2; target ratio >= 0.5' });
+  }
+  return rows;
+}
+
+const VERSIONS = [['7.10.1', '3.4.2'], ['7.9.4', '3.4.2'], ['2.3.5', '4.1.2'], ['5.12.3', '3.6.0'], ['5.9.0', '3.6.0']];
+const CARRIERS = ['CMCC', 'CUCC', 'CTCC'];
+const MODELS = ['A8', 'P2', 'N910', 'V240m'];
+const REGIONS = ['Hangzhou', 'Chengdu', 'Shenzhen', 'Wuhan', 'Xian'];
+
+/** A few heartbeats, transactions and an error per terminal, with real-looking values. */
+function feedTerminal(engine: ReturnType<typeof createEngine>, i: number, t0: number): void {
+  const id = `T${String(i).padStart(7, '0')}`;
+  const [fw, app] = VERSIONS[i % VERSIONS.length]!;
+  const cellular = i % 3 !== 0;
+  for (let k = 0; k < 3; k++) {
+    engine.observe(heartbeat({
+      terminal: id, t: t0 + k * 300_000 + (i % 997) * 300, versions: { firmware: fw, app }, reader: { chip: 'ok', contactless: 'ok', magstripe: 'ok' },
+      net: cellular ? { type: '4g', carrier: CARRIERS[i % 3], rssi_dbm: -70 - (i % 30), host_rtt_ms: 80 + (i % 50), dns_ok: true } : { type: 'ethernet', host_rtt_ms: 40, dns_ok: true },
+      battery: cellular ? { level_pct: 60, charging: true, health_pct: 95 } : undefined, storage_free_mb: 3000 + (i % 1000), env: { temp_c: 30 + (i % 7) },
+    }));
+    engine.observe(txn({ terminal: id, t: t0 + k * 300_000 + 60_000 + (i % 997) * 300, rc: k === 2 && i % 10 === 0 ? '51' : '00', operator: String(1 + (i % 3)).padStart(2, '0'), bin: '62284800' }));
+  }
+  if (i % 4 === 0) engine.observe(error({ terminal: id, t: t0 + 700_000, code: 'CARD_READ_FAIL', entry: 'chip', operator: '01' }));
+}
+
+export async function heapPerTerminal(n: number): Promise<BenchResult[]> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return [{ name: 'heap per terminal', value: NaN, unit: 'B', note: 'run with node --expose-gc (npm run bench does)' }];
+  const terminals = Array.from({ length: n }, (_, i) => terminal({ terminal: `T${String(i).padStart(7, '0')}`, carrier: CARRIERS[i % 3], model: MODELS[i % 4], region: REGIONS[i % 5], host: `acq-${i % 4}` }));
+  const reg = registry(terminals);
+  gc();
+  const before = process.memoryUsage();
+  const engine = createEngine({ registry: reg });
+  const t0 = Date.parse('2026-06-04T02:00:00Z');
+  const started = performance.now();
+  for (let i = 0; i < n; i++) feedTerminal(engine, i, t0);
+  const feedMs = performance.now() - started;
+  gc();
+  const after = process.memoryUsage();
+  const heap = (after.heapUsed - before.heapUsed) / n;
+  const external = (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / n;
+  engine.observe(heartbeat({ terminal: 'T0000000', t: t0 + 900_000 })); // keeps the engine alive until here
+  return [
+    { name: `heap per terminal at ${n.toLocaleString('en-US')} terminals`, value: heap, unit: 'B', note: `heapUsed delta after gc; target <= 1024; ${Math.round((n * 7.25) / (feedMs / 1000))} events/s while feeding` },
+    { name: 'off-heap (typed array stores) per terminal', value: external, unit: 'B', note: 'external + arrayBuffers delta' },
+  ];
+}
+
+export type Fault = 'chip reader' | 'offline' | 'crash loop';
+const CAUSE: Record<Fault, string> = { 'chip reader': 'hw.chip_reader', offline: 'net.offline', 'crash loop': 'sw.crash_loop' };
+
+/** Heartbeats (every 5 min) and transactions after the onset until the cause is the first diagnosis. */
+export function timeToDetect(fault: Fault): BenchResult {
+  const reg = registry(['T1', 'T2', 'T3'].map((t) => terminal({ terminal: t })));
+  const days = (t: string, seed: number): PosEvent[] => shopDays({ terminal: t, days: 2, open: 0, close: 1440, seed });
+  const onset = at(1440 + 600);
+  const healthy = merged(days('T2', 2), days('T3', 3));
+  const mine = days('T1', 1).filter((e) => e.tsMs < onset || fault !== 'offline');
+  const faulty = mine.flatMap((e): PosEvent[] => {
+    if (e.tsMs < onset || e.type !== 'txn') return [e];
+    if (fault === 'chip reader' && (e as { entry?: string }).entry === 'chip') {
+      return [error({ terminal: 'T1', t: e.tsMs - 20_000, code: 'CARD_READ_FAIL', entry: 'chip' }), { ...e, entry: 'fallback' } as PosEvent];
+    }
+    if (fault === 'crash loop') return [e, error({ terminal: 'T1', t: e.tsMs + 30_000, code: 'APP_CRASH', app: 'pay@3.2.0' })];
+    return [e];
+  });
+  const events = merged(healthy, faulty);
+  const engine = createEngine({ registry: reg });
+  let hb = 0;
+  let tx = 0;
+  let next = onset;
+  for (const e of events) {
+    engine.observe(e);
+    if (e.tsMs < onset) continue;
+    if (e.terminal === 'T1' && e.type === 'txn') tx++;
+    if (e.tsMs < next) continue;
+    next += 300_000;
+    hb = Math.round((e.tsMs - onset) / 300_000);
+    const d = engine.diagnose(e.tsMs).terminals.find((t) => t.terminal === 'T1');
+    if (d?.diagnoses[0]?.cause === CAUSE[fault]) {
+      return { name: `time to detect: ${fault}`, value: hb, unit: 'heartbeats', note: `${tx} transactions after onset (heartbeat every 5 min); target <= 2 heartbeats or 20 transactions` };
+    }
+  }
+  return { name: `time to detect: ${fault}`, value: NaN, unit: 'heartbeats', note: 'not detected within the day' };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const rows = await speed();
+  rows.push(...(await heapPerTerminal(1_000_000)));
+  for (const f of ['chip reader', 'offline', 'crash loop'] as Fault[]) rows.push(timeToDetect(f));
+  return rows;
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { PosEvent } from '../domain/index.ts';
+import { createEngine } from './engine.ts';
+import { engineView } from './event.fields.ts';
+import { at, boot, error, heartbeat, merged, registry, shopDays, terminal, txn } from './test-builders.ts';
+
+const TERMINALS = ['T1', 'T2', 'T3', 'T4', 'T5', 'T6'];
+const reg = registry(TERMINALS.map((t) => terminal({ terminal: t })));
+const NOW = at(1440 + 780);
+
+/** Two shop days of six terminals: a chip reader fault, a crash loop, paper out, one offline, two healthy. */
+function fleetEvents(): PosEvent[] {
+  const days = TERMINALS.map((t, i) => shopDays({ terminal: t, days: 2, open: 60, close: 780, seed: i + 1 }));
+  const faults: PosEvent[] = [];
+  for (let i = 0; i < 16; i++) {
+    const t = at(1440 + 400 + i * 20);
+    faults.push(error({ terminal: 'T1', t, code: 'CARD_READ_FAIL', entry: 'chip', operator: i % 2 ? '01' : '02' }));
+    faults.push(txn({ terminal: 'T1', t: t + 30_000, entry: 'fallback' }));
+    faults.push(error({ terminal: 'T2', t, code: 'APP_CRASH', app: 'pay@3.2.0' }));
+    if (i % 3 === 0) faults.push(boot({ terminal: 'T2', t: t + 60_000, reason: 'crash' }));
+  }
+  faults.push(heartbeat({ terminal: 'T3', t: at(1440 + 779), printer: 'paper_out' })); // after its last ok heartbeat
+  const t4 = days[3]!.filter((e) => e.tsMs < at(1440 + 300));
+  return merged(days[0]!, days[1]!, days[2]!, t4, days[4]!, days[5]!, faults);
+}
+
+test('snapshot → JSON → restore in the middle of the feed gives the same diagnosis as one engine that saw everything', () => {
+  const events = fleetEvents();
+  const whole = createEngine({ registry: reg });
+  for (const e of events) whole.observe(e);
+  const expected = whole.diagnose(NOW);
+  assert.deepEqual(expected.terminals.map((t) => t.diagnoses[0]?.cause ?? 'ok'), ['hw.chip_reader', 'sw.crash_loop', 'hw.printer_paper', 'net.offline', 'ok', 'ok']);
+
+  for (const share of [0.3, 0.5, 0.9]) {
+    const cut = Math.floor(events.length * share);
+    const first = createEngine({ registry: reg });
+    for (const e of events.slice(0, cut)) first.observe(e);
+    const restored = createEngine({ registry: reg, snapshot: JSON.parse(JSON.stringify(first.snapshot())) });
+    for (const e of events.slice(cut)) restored.observe(e);
+    assert.deepEqual(restored.diagnose(NOW), expected, `cut at ${share}`);
+  }
+});
+
+test('feeding in many small batches with changes() between gives the same diagnose(at) as feeding in one go', () => {
+  const events = fleetEvents();
+  const once = createEngine({ registry: reg });
+  for (const e of events) once.observe(e);
+  const live = createEngine({ registry: reg });
+  let opened = 0;
+  for (let i = 0; i < events.length; i += 37) {
+    const batch = events.slice(i, i + 37);
+    for (const e of batch) live.observe(e);
+    opened += live.changes(batch.at(-1)!.tsMs).filter((c) => c.kind === 'opened').length;
+  }
+  assert.ok(opened >= 4, `live mode opened ${opened} diagnoses on the way`);
+  assert.deepEqual(live.diagnose(NOW), once.diagnose(NOW));
+});
+
+test('the engine reads nothing outside engineView(): diagnosing views equals diagnosing whole events', () => {
+  const events = fleetEvents();
+  const whole = createEngine({ registry: reg });
+  const views = createEngine({ registry: reg });
+  for (const e of events) {
+    whole.observe(e);
+    views.observe(JSON.parse(JSON.stringify(engineView(e))) as PosEvent);
+  }
+  assert.deepEqual(views.diagnose(NOW), whole.diagnose(NOW));
+});
