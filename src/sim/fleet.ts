@@ -67,7 +67,7 @@ export function generateFleet(opts: FleetOptions): SimFleet {
 
 export function simWorld(fleet: SimFleet): SimWorld {
   return {
-    binOutages: fleet.incidents.filter((i) => i.bins).map((i) => ({ from: i.from, to: i.to ?? Infinity, bins: new Set(i.bins) })),
+    binOutages: fleet.incidents.filter((i) => i.bins).map((i) => ({ from: i.from, to: i.to ?? Infinity, bins: new Set(i.bins), witnesses: new Set(i.witnesses) })),
     badVersions: fleet.badVersions,
   };
 }

@@ -101,7 +101,7 @@ export function planRandom(seed: number, profiles: TerminalProfile[], registry: 
   if (profiles.length >= 20 && end - start >= 4 * HOUR) {
     planCarrierOutages(d, rng, profiles, start, end);
     planHostIncidents(d, rng, profiles, start, end);
-    planIssuerDown(d, rng, end);
+    planIssuerDown(d, rng, profiles, end);
     planCampaigns(d, rng, profiles, start, end);
   }
   planTerminalFaults(d, rng, profiles, registry, start, end);

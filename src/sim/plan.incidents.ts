@@ -3,7 +3,7 @@
 import type { MaintenanceWindow } from '../domain/index.ts';
 import { HOUR, MINUTE, formatTs } from './clock.ts';
 import { Rng } from './random.ts';
-import { nextPowered } from './schedule.ts';
+import { isOpen, nextPowered } from './schedule.ts';
 import type { PlannedFault, PlannedIncident, PlannedInstall, TerminalProfile } from './types.ts';
 import { CARRIERS, ISSUERS, REGIONS } from './world.ts';
 
@@ -90,12 +90,17 @@ export function planHostIncidents(d: PlanDraft, rng: Rng, profiles: TerminalProf
   d.maintenance.push({ start: formatTs(end + 8 * HOUR), end: formatTs(end + 10 * HOUR), host: 'acq-main', note: 'planned maintenance (announced, not yet started)' });
 }
 
-export function planIssuerDown(d: PlanDraft, rng: Rng, end: number): void {
+/** One issuer answers 91 near the end; longer on small fleets so that some terminals see it. */
+export function planIssuerDown(d: PlanDraft, rng: Rng, profiles: TerminalProfile[], end: number): void {
   const name = rng.pick(['CEB', 'CIB', 'SPDB']);
   const issuer = ISSUERS.find((i) => i.name === name)!;
   const prefix = issuer.bins[0]!.slice(0, 5);
   const bins = issuer.bins.filter((b) => b.startsWith(prefix));
-  d.incidents.push({ cause: 'provider.issuer_down', scope: { bin: prefix }, from: end - rng.int(15, 35) * MINUTE, magnitude: 'obvious', bins,
+  const minutes = Math.min(120, Math.max(15, Math.round((rng.int(15, 35) * 300) / profiles.length)));
+  const from = end - minutes * MINUTE;
+  // Two busy terminals, open at the end and without trouble of their own, certainly meet such a card.
+  const witnesses = rng.shuffle(profiles.filter((p) => !d.claimed.has(p.id) && p.rate >= 4 && isOpen(p, from) && isOpen(p, end - MINUTE))).slice(0, 2);
+  d.incidents.push({ cause: 'provider.issuer_down', scope: { bin: prefix }, from, magnitude: 'obvious', bins, witnesses: witnesses.map((p) => p.id),
     note: `issuer ${issuer.name} (bins ${prefix}x) answers 91` });
 }
 

@@ -18,6 +18,10 @@ const REPORTS: Partial<Record<CauseCode, [string, string, number]>> = {
   'hw.chip_reader': ['card_not_read', '插卡读不出来', 0.3],
   'hw.printer': ['cannot_print', '小票打不出来', 0.4],
   'acct.merchant_setup': ['declined', '所有卡都交易失败', 0.4],
+  'net.offline': ['no_network', '机器显示没有网络', 0.3],
+  'contract.expired': ['no_network', '机器连不上网了', 0.3],
+  'net.carrier_outage': ['no_network', '刷卡一直提示网络连接失败', 0.12],
+  'net.host_slow': ['slow', '交易特别慢，要等很久', 0.08],
 };
 
 const CRASH_MESSAGES = [

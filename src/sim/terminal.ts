@@ -16,6 +16,7 @@ export interface BinOutage {
   from: number;
   to: number;
   bins: ReadonlySet<string>;
+  witnesses: ReadonlySet<string>;
 }
 
 export interface SimWorld {

@@ -40,8 +40,15 @@ function readCard(sim: TerminalSim, t: number, first: string, operator: string):
   return undefined;
 }
 
-function pickBin(sim: TerminalSim): string {
-  const bin = sim.rng.pick(sim.rng.weighted(ISSUER_WEIGHTS).bins);
+/** A witness of an issuer outage: its first card after the start comes from that issuer. */
+function witnessBin(sim: TerminalSim, t: number): string | undefined {
+  if (sim.issuerHits > 0) return undefined;
+  for (const o of sim.world.binOutages) if (t >= o.from && t < o.to && o.witnesses.has(sim.p.id)) return [...o.bins][0];
+  return undefined;
+}
+
+function pickBin(sim: TerminalSim, t: number): string {
+  const bin = witnessBin(sim, t) ?? sim.rng.pick(sim.rng.weighted(ISSUER_WEIGHTS).bins);
   return sim.p.longBin ? bin + String(sim.rng.int(10, 99)) : bin;
 }
 
@@ -103,7 +110,7 @@ export function transaction(sim: TerminalSim, t: number): void {
   let entry: string | undefined = r.weighted(ENTRY_WEIGHTS);
   if (entry !== 'qr' && entry !== 'manual') entry = readCard(sim, t, entry, operator);
   if (!entry || failsEarly(sim, t, entry, operator)) return;
-  const bin = entry === 'qr' ? undefined : pickBin(sim);
+  const bin = entry === 'qr' ? undefined : pickBin(sim, t);
   const timeout = r.chance(0.0012 + e.timeoutRate);
   const rc = timeout ? null : responseCode(sim, t, entry, bin, operator);
   const base = entry === 'qr' ? 300 + r.exp(160) : 120 + 2 * (p.host.rtt + bearerLatency(sim)) + r.exp(110);

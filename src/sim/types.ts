@@ -61,6 +61,8 @@ export interface PlannedIncident {
   note: string;
   /** provider.issuer_down: the 6-digit BINs that answer 91. */
   bins?: string[];
+  /** provider.issuer_down: terminals whose next card after the start is one of `bins`. */
+  witnesses?: string[];
   /** provider.maintenance: announced in the registry's maintenance list. */
   announced?: boolean;
 }
