@@ -73,3 +73,22 @@ test('a scenario that is not JSON, or has bad top-level values, is refused clear
   assert.throws(() => parseScenario('{"terminals": 0}'), /"terminals" must be a whole number/);
   assert.throws(() => parseScenario('{"start": "noon"}'), /"start" must be an RFC 3339 timestamp/);
 });
+
+test('"random": true adds the random mix to the scripted faults, leaving scripted terminals alone', async () => {
+  const text = JSON.stringify({ terminals: 200, days: 1, seed: 4, random: true, faults: [
+    { at: '+1h', cause: 'hw.printer_paper', terminal: 'T1000005', duration: '2h' },
+  ] });
+  const fleet = fleetFrom(text);
+  const own = fleet.faults.filter((f) => f.terminal === 'T1000005');
+  assert.deepEqual(own.map((f) => f.cause), ['hw.printer_paper']);
+  assert.equal(new Set(fleet.incidents.map((i) => i.cause)).size, 5, 'the five random incidents are there');
+  const dir = await mkdtemp(join(tmpdir(), 'posops-scn-'));
+  try {
+    await writeSimFiles(fleet, dir);
+    const truth = JSON.parse(await readFile(join(dir, 'truth.json'), 'utf8'));
+    assert.equal(truth.terminals['T1000005'], 'ok', 'the paper was replaced before the end');
+    assert.ok(truth.transients.some((t: { terminal: string; kinds: string[] }) => t.terminal === 'T1000005' && t.kinds[0] === 'hw.printer_paper'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

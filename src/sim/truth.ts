@@ -58,8 +58,8 @@ export function buildTruth(fleet: SimFleet, sims: TerminalSim[], at: number): Tr
     terminals[id] = f.cause;
     faults[id] = { cause: f.cause, since: formatTs(f.from), magnitude: f.magnitude, ...(f.operator ? { operator: f.operator } : {}) };
   }
-  const transients = fleet.faults.filter((f) => f.transient && f.incident === undefined && f.to !== undefined && f.to <= at)
-    .map((f) => ({ terminal: f.terminal, kinds: [f.transient!], until: formatTs(f.to!) }));
+  const transients = fleet.faults.filter((f) => f.incident === undefined && f.to !== undefined && f.to <= at)
+    .map((f) => ({ terminal: f.terminal, kinds: [f.transient ?? f.cause], until: formatTs(f.to!) }));
   const past: Truth['past'] = [];
   fleet.incidents.forEach((i, k) => {
     if (i.to === undefined || i.to > at) return;
