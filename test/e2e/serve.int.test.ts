@@ -29,7 +29,10 @@ function serve(data: string): Served {
 async function started(s: Served): Promise<Served & { token?: string }> {
   await eventually(() => assert.match(s.output(), /dashboard\s+http:\/\/127\.0\.0\.1:\d+\//), 30_000, 100);
   const url = /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(s.output())![1]!;
-  const token = /first admin token: (\S+)/.exec(s.output())?.[1];
+  // the first start prints the first admin's one-time password; log in with it (src/auth)
+  const login = /first admin login: (\S+) \/ (\S+)/.exec(s.output());
+  const res = login ? await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: login[1], password: login[2] }) }) : undefined;
+  const token = res ? ((await res.json()) as { token?: string }).token : undefined;
   return { ...s, url, token };
 }
 
