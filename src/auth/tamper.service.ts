@@ -53,6 +53,7 @@ export class TamperResponse {
   }
 
   private async lock(terminal: string, lock: TerminalLock): Promise<void> {
+    this.deps.tenancy.invalidate(); // rare and important: ask the store for the current owner
     const tenant = (await this.deps.tenancy.current()).terminalTenant.get(terminal);
     const message = `terminal ${terminal} reported tamper=true and was locked; inspect it on site before an admin unlocks it`;
     this.deps.log?.warn({ terminal, tenant, cause: 'sec.tamper' }, message);
