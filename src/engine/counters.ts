@@ -1,6 +1,10 @@
 // Decayed event counters: each counter keeps a short-window and a long-window exponentially
 // decayed count plus the first (start of the current episode) and last time it moved.
 // Events may arrive in any order: older events are added already decayed.
+//
+// Memory: a terminal's counters, its hourly activity ring and a few times live in one block of a
+// shared slab (an ArrayBuffer for 1,024 terminals), so a terminal costs no typed-array objects
+// of its own, only a block offset (TerminalState extends Counters).
 
 export const C = {
   EV: 0, HB: 1, TXN: 2, TXN_OK: 3, TIMEOUT: 4,
@@ -22,47 +26,90 @@ export const TAU_LONG = 24 * 3600;
 export const EPISODE_GAP = 6 * 3600;
 /** How far events may run ahead of the reference before the counters are decayed forward (s). */
 const REF_STEP = 900;
+/** Hours in the activity ring. */
+export const RING_HOURS = 48;
+/** Times (float64) kept in the block; see TerminalState. */
+export const TIMES = 6;
+
+// Block layout in bytes: TIMES float64, then 2 float32 per counter, 2 uint32 per counter, the ring.
+const V_AT = TIMES * 8;
+const T_AT = V_AT + COUNTERS * 8;
+const RING_AT = T_AT + COUNTERS * 8;
+const BLOCK = Math.ceil((RING_AT + RING_HOURS) / 8) * 8;
+const SLAB_BLOCKS = 1024;
+
+interface Slab {
+  f64: Float64Array;
+  f32: Float32Array;
+  u32: Uint32Array;
+  u8: Uint8Array;
+}
+
+let slab: Slab | undefined;
+let nextBlock = SLAB_BLOCKS;
+
+function newSlab(): Slab {
+  const buf = new ArrayBuffer(BLOCK * SLAB_BLOCKS);
+  return { f64: new Float64Array(buf), f32: new Float32Array(buf), u32: new Uint32Array(buf), u8: new Uint8Array(buf) };
+}
+
+// Decay factors of the last add (an event adds to several counters of one terminal at one time).
+let kOwner: Counters | undefined;
+let kSec = -1;
+let kRef = -1;
+let kShort = 1;
+let kLong = 1;
 
 export class Counters {
-  /** [short, long] per counter. */
-  readonly v = new Float32Array(COUNTERS * 2);
-  /** [first, last] per counter, epoch seconds. */
-  readonly t = new Uint32Array(COUNTERS * 2);
+  private readonly s: Slab;
+  /** Block offset in bytes. */
+  private readonly o: number;
   /** Reference time (epoch seconds) the decayed values are expressed at. */
   ref = 0;
-  /** Decay factors of the last `add` time (an event adds to several counters at one time). */
-  private kSec = -1;
-  private kRef = -1;
-  private kShort = 1;
-  private kLong = 1;
+
+  constructor() {
+    if (nextBlock === SLAB_BLOCKS) {
+      slab = newSlab();
+      nextBlock = 0;
+    }
+    this.s = slab!;
+    this.o = BLOCK * nextBlock++;
+  }
 
   add(id: CounterId, sec: number, amount = 1): void {
     // the reference moves in steps; events a little after it are added with a factor > 1
     if (sec > this.ref + REF_STEP || this.ref === 0) this.advance(sec);
-    if (sec !== this.kSec || this.ref !== this.kRef) {
+    if (kOwner !== this || sec !== kSec || this.ref !== kRef) {
       const age = this.ref - sec;
-      this.kShort = Math.exp(-age / TAU_SHORT);
-      this.kLong = Math.exp(-age / TAU_LONG);
-      this.kSec = sec;
-      this.kRef = this.ref;
+      kShort = Math.exp(-age / TAU_SHORT);
+      kLong = Math.exp(-age / TAU_LONG);
+      kOwner = this;
+      kSec = sec;
+      kRef = this.ref;
     }
-    this.v[id * 2] = this.v[id * 2]! + amount * this.kShort;
-    this.v[id * 2 + 1] = this.v[id * 2 + 1]! + amount * this.kLong;
-    const first = this.t[id * 2]!;
-    const last = this.t[id * 2 + 1]!;
+    const v = this.s.f32;
+    const t = this.s.u32;
+    const vi = ((this.o + V_AT) >> 2) + id * 2;
+    const ti = ((this.o + T_AT) >> 2) + id * 2;
+    v[vi] = v[vi]! + amount * kShort;
+    v[vi + 1] = v[vi + 1]! + amount * kLong;
+    const first = t[ti]!;
+    const last = t[ti + 1]!;
     if (last === 0 || sec - last > EPISODE_GAP) {
-      if (sec >= last) this.t[id * 2] = sec;
-    } else if (sec < first && first - sec < EPISODE_GAP) this.t[id * 2] = sec;
-    if (sec > last) this.t[id * 2 + 1] = sec;
+      if (sec >= last) t[ti] = sec;
+    } else if (sec < first && first - sec < EPISODE_GAP) t[ti] = sec;
+    if (sec > last) t[ti + 1] = sec;
   }
 
   private advance(sec: number): void {
     if (this.ref > 0) {
       const ks = Math.exp(-(sec - this.ref) / TAU_SHORT);
       const kl = Math.exp(-(sec - this.ref) / TAU_LONG);
+      const v = this.s.f32;
+      const base = (this.o + V_AT) >> 2;
       for (let i = 0; i < COUNTERS; i++) {
-        this.v[i * 2]! *= ks;
-        this.v[i * 2 + 1]! *= kl;
+        v[base + i * 2]! *= ks;
+        v[base + i * 2 + 1]! *= kl;
       }
     }
     this.ref = sec;
@@ -70,18 +117,51 @@ export class Counters {
 
   /** Decayed short-window count at `sec`. */
   short(id: CounterId, sec: number): number {
-    return this.v[id * 2]! * Math.exp(-(sec - this.ref) / TAU_SHORT);
+    return this.s.f32[((this.o + V_AT) >> 2) + id * 2]! * Math.exp(-(sec - this.ref) / TAU_SHORT);
   }
 
   long(id: CounterId, sec: number): number {
-    return this.v[id * 2 + 1]! * Math.exp(-(sec - this.ref) / TAU_LONG);
+    return this.s.f32[((this.o + V_AT) >> 2) + id * 2 + 1]! * Math.exp(-(sec - this.ref) / TAU_LONG);
   }
 
   first(id: CounterId): number {
-    return this.t[id * 2]!;
+    return this.s.u32[((this.o + T_AT) >> 2) + id * 2]!;
   }
 
   last(id: CounterId): number {
-    return this.t[id * 2 + 1]!;
+    return this.s.u32[((this.o + T_AT) >> 2) + id * 2 + 1]!;
+  }
+
+  /** Events in hour slot `slot` of the activity ring. */
+  hour(slot: number): number {
+    return this.s.u8[this.o + RING_AT + slot]!;
+  }
+
+  setHour(slot: number, n: number): void {
+    this.s.u8[this.o + RING_AT + slot] = n;
+  }
+
+  time(i: number): number {
+    return this.s.f64[(this.o >> 3) + i]!;
+  }
+
+  setTime(i: number, ms: number): void {
+    this.s.f64[(this.o >> 3) + i] = ms;
+  }
+
+  block(): { v: number[]; t: number[]; ref: number; ring: number[]; times: number[] } {
+    const v = this.s.f32.subarray((this.o + V_AT) >> 2, ((this.o + V_AT) >> 2) + COUNTERS * 2);
+    const t = this.s.u32.subarray((this.o + T_AT) >> 2, ((this.o + T_AT) >> 2) + COUNTERS * 2);
+    const ring = this.s.u8.subarray(this.o + RING_AT, this.o + RING_AT + RING_HOURS);
+    const times = this.s.f64.subarray(this.o >> 3, (this.o >> 3) + TIMES);
+    return { v: Array.from(v), t: Array.from(t), ref: this.ref, ring: Array.from(ring), times: Array.from(times) };
+  }
+
+  restore(x: { v: number[]; t: number[]; ref: number; ring?: number[]; times?: number[] }): void {
+    this.s.f32.set(x.v, (this.o + V_AT) >> 2);
+    this.s.u32.set(x.t, (this.o + T_AT) >> 2);
+    if (x.ring) this.s.u8.set(x.ring, this.o + RING_AT);
+    if (x.times) this.s.f64.set(x.times, this.o >> 3);
+    this.ref = x.ref;
   }
 }

@@ -28,8 +28,6 @@ interface EngineSnapshot {
 
 export function createEngine(opts: { registry: Registry; snapshot?: unknown }): Engine {
   const states = new Map<string, TerminalState>();
-  /** One string per terminal name (its hash is computed once and equality is by identity). */
-  const names = new Map<string, string>();
   const clock = new ArrivalClock();
   const correlator: FleetCorrelator = createCorrelator(opts.registry);
   let registry = opts.registry;
@@ -46,24 +44,19 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
   const snap = opts.snapshot as EngineSnapshot | undefined;
   if (snap?.v === 1) {
     clock.restore(snap.clock);
-    for (const [t, s] of restoreStates(snap.states)) {
-      states.set(t, s);
-      names.set(t, t);
-    }
+    for (const [t, s] of restoreStates(snap.states)) states.set(t, s);
   }
 
   function observe(e: PosEvent): void {
     const arrival = clock.observe(e.tsMs, e.terminal);
     const ms = Math.abs(e.tsMs - arrival) > TRUST_TS_MS ? arrival : e.tsMs;
-    // one lookup with the event's own string; the stored name is then used for every other map
-    let name = names.get(e.terminal);
-    if (name === undefined) names.set((name = e.terminal), name);
-    else if (!Object.isFrozen(e)) (e as { terminal: string }).terminal = name;
-    let s = states.get(name);
+    // one lookup with the event's own string; the stored name then serves the correlator's maps
+    let s = states.get(e.terminal);
     if (!s) {
       s = new TerminalState();
-      states.set(name, s);
-    }
+      s.name = e.terminal;
+      states.set(e.terminal, s);
+    } else if (!Object.isFrozen(e)) (e as { terminal: string }).terminal = s.name;
     foldEvent(s, e, Math.floor(ms / 1000), arrival, clock.coherent);
     correlator.observe(e);
   }

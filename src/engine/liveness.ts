@@ -38,7 +38,7 @@ function activeDayBefore(s: TerminalState, fleet: FleetBaseline, from: number, t
     if (before * HOUR < fleet.observedFrom || before * HOUR < s.firstArrival - HOUR) continue;
     if (s.ringHour - before >= RING_HOURS || before > s.ringHour) continue;
     observed++;
-    if (s.ring[before % RING_HOURS]! > 0) active++;
+    if (s.counters.hour(before % RING_HOURS) > 0) active++;
   }
   return [observed, active];
 }

@@ -1,18 +1,21 @@
-// Terminal states to plain JSON and back (typed arrays become number arrays).
+// Terminal states to plain JSON and back (the slab block becomes number arrays).
 
+import { restoreHealth } from './state.heartbeat.ts';
 import { TerminalState } from './state.ts';
 
 type Plain = Record<string, unknown>;
+type Block = ReturnType<TerminalState['block']>;
+
+/** Plain fields of TerminalState (the times live in the counters block). */
+const FIELDS = ['ringHour', 'skewStreak', 'health', 'operators', 'reports', 'updates', 'failedUpdates', 'firstCrash'] as const;
 
 export function snapshotStates(states: Map<string, TerminalState>): Record<string, Plain> {
   const out: Record<string, Plain> = {};
   for (const [t, s] of states) {
-    out[t] = {
-      ...s,
-      counters: { v: Array.from(s.counters.v), t: Array.from(s.counters.t), ref: s.counters.ref },
-      ring: Array.from(s.ring),
-      bins91: s.bins91 ? [...s.bins91] : undefined,
-    };
+    const p: Plain = { counters: s.block() };
+    for (const f of FIELDS) if (s[f] !== undefined) p[f] = s[f];
+    if (s.bins91) p['bins91'] = [...s.bins91];
+    out[t] = p;
   }
   return out;
 }
@@ -22,12 +25,11 @@ export function restoreStates(x: unknown): Map<string, TerminalState> {
   if (typeof x !== 'object' || x === null) return out;
   for (const [t, p] of Object.entries(x as Record<string, Plain>)) {
     const s = new TerminalState();
-    const { counters, ring, bins91, ...rest } = p as { counters: { v: number[]; t: number[]; ref: number }; ring: number[]; bins91?: [string, number][] } & Plain;
-    Object.assign(s, rest);
-    s.counters.v.set(counters.v);
-    s.counters.t.set(counters.t);
-    s.counters.ref = counters.ref;
-    s.ring.set(ring);
+    const { counters, bins91, ...rest } = p as { counters: Block; bins91?: [string, number][] } & Plain;
+    for (const f of FIELDS) if (rest[f] !== undefined) (s as unknown as Plain)[f] = rest[f];
+    s.health = restoreHealth(rest['health']);
+    s.name = t;
+    s.counters.restore(counters);
     if (bins91) s.bins91 = new Map(bins91);
     out.set(t, s);
   }

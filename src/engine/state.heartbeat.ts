@@ -12,9 +12,9 @@ export const WEAK_RSSI = -100;
 export interface Health {
   at: number;
   /** Latest self-test values: printer, reader.chip, reader.contactless, reader.magstripe, screen, keypad, tamper. */
-  test: Record<string, string>;
-  /** Since when (s) each non-ok self-test value has held. */
-  since: Record<string, number>;
+  readonly test: Record<string, string>;
+  /** Since when (s) each non-ok self-test value has held; created with the first non-ok value. */
+  since?: Record<string, number | undefined>;
   netType?: string;
   carrier?: string;
   rssi?: number;
@@ -25,7 +25,8 @@ export interface Health {
   charging?: boolean;
   /** Level lost per hour off charge (smoothed), and the previous off-charge reading. */
   drainPerHour?: number;
-  drainFrom?: [number, number];
+  drainFromSec?: number;
+  drainFromLevel?: number;
   temp?: number;
   humidity?: number;
   storageFree?: number;
@@ -39,13 +40,82 @@ export interface Health {
   appAddedAt?: number;
 }
 
-function setTest(h: Health, key: string, value: string | undefined, sec: number): void {
+/** One slot per self-test, created up front so that every terminal's record has the same shape. */
+function selfTests<T>(): Record<string, T> {
+  return { printer: undefined, 'reader.chip': undefined, 'reader.contactless': undefined, 'reader.magstripe': undefined, screen: undefined, keypad: undefined, tamper: undefined } as unknown as Record<string, T>;
+}
+
+/** Self-tests and their values, packed 4 bits per test into one small integer. */
+const TESTS = ['printer', 'reader.chip', 'reader.contactless', 'reader.magstripe', 'screen', 'keypad', 'tamper'];
+const VALUES = ['ok', 'paper_out', 'cover_open', 'overheat', 'fault', 'none', 'true', 'false'];
+
+function testValue(bits: number, i: number): string | undefined {
+  const v = (bits >>> (i * 4)) & 15;
+  return v === 0 ? undefined : VALUES[v - 1];
+}
+
+function withTest(bits: number, i: number, value: string): number {
+  const v = VALUES.indexOf(value) + 1;
+  return (bits & ~(15 << (i * 4))) | (v << (i * 4));
+}
+
+/** Every field set up front: one shape for every terminal, all fields in the object itself. */
+class HealthRecord implements Health {
+  at = 0;
+  /** Latest self-test values, packed (see `test`). */
+  tests = 0;
+  since: Record<string, number | undefined> | undefined = undefined;
+  netType: string | undefined = undefined;
+  carrier: string | undefined = undefined;
+  rssi: number | undefined = undefined;
+  rtt: number | undefined = undefined;
+  dnsOk: boolean | undefined = undefined;
+  batteryHealth: number | undefined = undefined;
+  batteryLevel: number | undefined = undefined;
+  charging: boolean | undefined = undefined;
+  drainPerHour: number | undefined = undefined;
+  drainFromSec: number | undefined = undefined;
+  drainFromLevel: number | undefined = undefined;
+  temp: number | undefined = undefined;
+  humidity: number | undefined = undefined;
+  storageFree: number | undefined = undefined;
+  storageLowSince: number | undefined = undefined;
+  firmware: string | undefined = undefined;
+  app: string | undefined = undefined;
+  firmwareChangedAt: number | undefined = undefined;
+  previousFirmware: string | undefined = undefined;
+  apps: string | undefined = undefined;
+  appAdded: string | undefined = undefined;
+  appAddedAt: number | undefined = undefined;
+
+  /** The latest self-test values by name (unpacked on each read; reads happen at diagnosis time). */
+  get test(): Record<string, string> {
+    const out = selfTests<string>();
+    for (let i = 0; i < TESTS.length; i++) {
+      const v = testValue(this.tests, i);
+      if (v !== undefined) out[TESTS[i]!] = v;
+    }
+    return out;
+  }
+}
+
+/** A health record from its snapshot (plain JSON). */
+export function restoreHealth(plain: unknown): Health | undefined {
+  if (typeof plain !== 'object' || plain === null) return undefined;
+  const { test, ...rest } = plain as { test?: Record<string, string> };
+  const h = Object.assign(new HealthRecord(), rest);
+  if (test) for (const [k, v] of Object.entries(test)) if (TESTS.includes(k) && v) h.tests = withTest(h.tests, TESTS.indexOf(k), v);
+  return h;
+}
+
+function setTest(h: HealthRecord, key: string, value: string | undefined, sec: number): void {
   if (value === undefined) return;
-  const prev = h.test[key];
-  if (prev !== value) {
-    h.test[key] = intern(value);
-    if (value === 'ok' || value === 'false' || value === 'none') delete h.since[key];
-    else h.since[key] = sec;
+  const i = TESTS.indexOf(key);
+  if (testValue(h.tests, i) !== value) {
+    h.tests = withTest(h.tests, i, value);
+    if (value === 'ok' || value === 'false' || value === 'none') {
+      if (h.since) h.since[key] = undefined; // no delete: keeps the object's shape
+    } else (h.since ??= selfTests())[key] = sec;
   }
 }
 
@@ -81,12 +151,14 @@ function foldBattery(h: Health, e: HeartbeatEvent, sec: number): void {
   if (b.level_pct === undefined) return;
   h.batteryLevel = b.level_pct;
   if (b.charging === false) {
-    if (h.drainFrom && sec > h.drainFrom[0] && sec - h.drainFrom[0] < 3 * 3600) {
-      const rate = ((h.drainFrom[1] - b.level_pct) * 3600) / (sec - h.drainFrom[0]);
+    const from = h.drainFromSec;
+    if (from !== undefined && sec > from && sec - from < 3 * 3600) {
+      const rate = ((h.drainFromLevel! - b.level_pct) * 3600) / (sec - from);
       h.drainPerHour = h.drainPerHour === undefined ? rate : 0.7 * h.drainPerHour + 0.3 * rate;
     }
-    h.drainFrom = [sec, b.level_pct];
-  } else h.drainFrom = undefined;
+    h.drainFromSec = sec;
+    h.drainFromLevel = b.level_pct;
+  } else h.drainFromSec = undefined;
 }
 
 function foldNet(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest: boolean): void {
@@ -128,7 +200,7 @@ function foldEnv(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest:
 
 /** Folds one heartbeat into the health record; older heartbeats only feed the counters. */
 export function fold(prev: Health | undefined, c: Counters, e: HeartbeatEvent, sec: number): Health {
-  const h: Health = prev ?? { at: 0, test: {}, since: {} };
+  const h = (prev ?? new HealthRecord()) as HealthRecord;
   c.add(C.HB, sec);
   const latest = sec >= h.at;
   foldNet(h, c, e, sec, latest);

@@ -2,11 +2,11 @@
 // the latest self-test values and the onsets of the changes detectors care about.
 
 import type { BootEvent, ErrorEvent, HeartbeatEvent, PosEvent, ReportEvent, TxnEvent, UpdateEvent } from '../domain/index.ts';
-import { C, Counters } from './counters.ts';
+import { C, Counters, RING_HOURS } from './counters.ts';
 import { fold as foldHeartbeat, type Health } from './state.heartbeat.ts';
 import { intern } from './intern.ts';
 
-export const RING_HOURS = 48;
+export { RING_HOURS };
 
 export interface OperatorStats {
   name: string;
@@ -24,22 +24,28 @@ export interface UpdateInfo {
   at: number;
 }
 
-export class TerminalState {
-  readonly counters = new Counters();
-  /** Events per hour by arrival time; slot = hour % RING_HOURS; `ringHour` is the newest hour. */
-  readonly ring = new Uint8Array(RING_HOURS);
+/** Slots of the times a terminal keeps in its counters block (float64, milliseconds). */
+const LAST_ARRIVAL = 0;
+const FIRST_ARRIVAL = 1;
+const LAST_HB_ARRIVAL = 2;
+const LAST_SKEW = 3;
+const SKEW_FROM = 4;
+const HB_GAP = 5;
+
+/** A terminal's state; its counters, hourly activity ring and the times below are its slab block. */
+export class TerminalState extends Counters {
+  /** The terminal's name; the engine gives events this one string so maps hash it once. */
+  name = '';
+
+  /** The decayed counters (the state itself: one object per terminal instead of two). */
+  get counters(): Counters {
+    return this;
+  }
+
+  /** Events per hour by arrival time: slot = hour % RING_HOURS (counters.hour()); the newest hour. */
   ringHour = 0;
-  /** Arrival-clock time (ms) of the most recent event, and of the most recent heartbeat. */
-  lastArrival = 0;
-  firstArrival = 0;
-  lastHbArrival = 0;
-  /** Usual gap between heartbeats (s, smoothed; 0 until two were seen): vendors send every 60 s to hourly. */
-  hbGap = 0;
-  /** Device-clock skew (ms) of the latest event, and how many events in a row were skewed. */
-  lastSkew = 0;
+  /** Device-clock skew: how many events in a row were skewed. */
   skewStreak = 0;
-  /** Arrival time (ms) when the current streak of skewed events began. */
-  skewFrom = 0;
   health: Health | undefined;
   operators: OperatorStats[] | undefined;
   /** 91 answers per 6-digit bin. */
@@ -50,6 +56,23 @@ export class TerminalState {
   failedUpdates = 0;
   /** First crash ever seen (APP_CRASH/APP_ANR or a crash/watchdog boot), epoch seconds. */
   firstCrash = 0;
+
+  /** Arrival-clock time (ms) of the most recent event, of the first one, and of the most recent heartbeat. */
+  get lastArrival(): number { return this.counters.time(LAST_ARRIVAL); }
+  set lastArrival(ms: number) { this.counters.setTime(LAST_ARRIVAL, ms); }
+  get firstArrival(): number { return this.counters.time(FIRST_ARRIVAL); }
+  set firstArrival(ms: number) { this.counters.setTime(FIRST_ARRIVAL, ms); }
+  get lastHbArrival(): number { return this.counters.time(LAST_HB_ARRIVAL); }
+  set lastHbArrival(ms: number) { this.counters.setTime(LAST_HB_ARRIVAL, ms); }
+  /** Device-clock skew (ms) of the latest event. */
+  get lastSkew(): number { return this.counters.time(LAST_SKEW); }
+  set lastSkew(ms: number) { this.counters.setTime(LAST_SKEW, ms); }
+  /** Arrival time (ms) when the current streak of skewed events began. */
+  get skewFrom(): number { return this.counters.time(SKEW_FROM); }
+  set skewFrom(ms: number) { this.counters.setTime(SKEW_FROM, ms); }
+  /** Usual gap between heartbeats (s, smoothed; 0 until two were seen): vendors send every 60 s to hourly. */
+  get hbGap(): number { return this.counters.time(HB_GAP); }
+  set hbGap(sec: number) { this.counters.setTime(HB_GAP, sec); }
 }
 
 const RC_CLASS: Record<string, number> = {
@@ -114,12 +137,13 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCohere
   const hour = Math.floor(arrival / 3_600_000);
   if (hour > s.ringHour) {
     const clear = Math.min(RING_HOURS, hour - s.ringHour);
-    for (let i = 1; i <= clear; i++) s.ring[(s.ringHour + i) % RING_HOURS] = 0;
+    for (let i = 1; i <= clear; i++) s.counters.setHour((s.ringHour + i) % RING_HOURS, 0);
     s.ringHour = hour;
   }
   if (s.ringHour - hour < RING_HOURS) {
     const slot = hour % RING_HOURS;
-    if (s.ring[slot]! < 255) s.ring[slot]! += 1;
+    const n = s.counters.hour(slot);
+    if (n < 255) s.counters.setHour(slot, n + 1);
   }
   const skew = e.tsMs - arrival;
   s.lastSkew = skew;
@@ -132,11 +156,11 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCohere
 
 function operatorOf(s: TerminalState, name: string | undefined): OperatorStats | undefined {
   if (name === undefined) return undefined;
-  s.operators ??= [];
-  let op = s.operators.find((o) => o.name === name);
-  if (!op && s.operators.length < 16) {
+  let op = s.operators?.find((o) => o.name === name);
+  if (!op && (s.operators?.length ?? 0) < 16) {
     op = { name: intern(name), txn: 0, readFail: 0, input: 0 };
-    s.operators.push(op);
+    // exact-size arrays: push() would grow the store to 17 slots for most terminals' one or two cashiers
+    s.operators = s.operators ? [...s.operators, op] : [op];
   }
   return op;
 }

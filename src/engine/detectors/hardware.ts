@@ -6,7 +6,7 @@ import { candidate, n1, type Candidate, type Detector, type DetectorInput } from
 function printer(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
   const st = s.health?.test.printer;
-  const since = s.health?.since.printer ?? now;
+  const since = s.health?.since?.printer ?? now;
   if (st === 'paper_out' || st === 'cover_open') {
     return candidate('hw.printer_paper', 0.9, since, [[`printer reports ${st} since the latest self-test`, `打印机报告 ${st === 'paper_out' ? '缺纸' : '纸仓盖未合'}`]]);
   }
@@ -27,7 +27,7 @@ function screen(x: DetectorInput): Candidate | undefined {
   const { state: s } = x;
   const report = s.reports?.screen_blank;
   if (s.health?.test.screen === 'fault') {
-    return candidate('hw.screen', 0.93, s.health.since.screen ?? x.now, [['self-test screen=fault', '自检 screen=fault']]);
+    return candidate('hw.screen', 0.93, s.health.since?.screen ?? x.now, [['self-test screen=fault', '自检 screen=fault']]);
   }
   if (report !== undefined && s.health && s.health.at > report) {
     return candidate('hw.screen', 0.8, report, [['screen_blank reported while heartbeats still arrive', '报告黑屏，但心跳仍在上报']]);
@@ -53,7 +53,7 @@ function keypad(x: DetectorInput): Candidate | undefined {
     conf = Math.max(conf, pin >= 4 ? 0.7 : 0.55) + (conf > 0 ? 0.03 : 0);
   }
   if (conf === 0) return undefined;
-  return candidate('hw.keypad', conf, s.health?.since.keypad ?? s.counters.first(C.PIN_TIMEOUT) ?? now, ev);
+  return candidate('hw.keypad', conf, s.health?.since?.keypad ?? s.counters.first(C.PIN_TIMEOUT) ?? now, ev);
 }
 
 function battery(x: DetectorInput): Candidate | undefined {

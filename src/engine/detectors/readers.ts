@@ -52,7 +52,8 @@ function readerCandidate(x: DetectorInput, k: ReaderKind, handling: boolean): Ca
   const selfTest = s.health?.test[k.test] === 'fault';
   const recent = s.counters.short(k.fail[0]!, now);
   // a fresh fault shows first in the short window, before the day's good reads are outweighed
-  const recentOk = k.ok.reduce((a, id) => a + s.counters.short(id, now), 0);
+  let recentOk = 0;
+  for (const id of k.ok) recentOk += s.counters.short(id, now);
   const recentRate = recent / Math.max(1, recent + recentOk);
   // (not while it is hot or humid: failures that follow the weather are the environment's)
   const weather = s.counters.short(C.HOT, now) + s.counters.short(C.HUMID, now) >= 0.5;
@@ -67,7 +68,7 @@ function readerCandidate(x: DetectorInput, k: ReaderKind, handling: boolean): Ca
   ]);
   if (selfTest) ev.push([`self-test ${k.test}=fault`, `自检 ${k.test}=fault`]);
   const conf = selfTest ? 0.95 : clamp01(0.55 + (sustained ? rate : 0.6 * recentRate) + Math.min(fails, 20) / 100);
-  const since = selfTest ? Math.min(s.health!.since[k.test] ?? now, s.counters.first(k.fail[0]!) || now) : s.counters.first(k.fail[0]!);
+  const since = selfTest ? Math.min(s.health!.since?.[k.test] ?? now, s.counters.first(k.fail[0]!) || now) : s.counters.first(k.fail[0]!);
   return candidate(k.cause, conf, since, ev);
 }
 

@@ -7,6 +7,6 @@ export const securityDetector: Detector = {
   detect(x) {
     const h = x.state.health;
     if (h?.test.tamper !== 'true') return [];
-    return [candidate('sec.tamper', 0.99, h.since.tamper ?? x.now, [['tamper switch tripped (tamper=true)', '防拆开关触发（tamper=true）']])];
+    return [candidate('sec.tamper', 0.99, h.since?.tamper ?? x.now, [['tamper switch tripped (tamper=true)', '防拆开关触发（tamper=true）']])];
   },
 };
