@@ -22,35 +22,58 @@ function activeAt(f: { from: number; to?: number }, at: number): boolean {
   return f.from <= at && (f.to === undefined || at < f.to);
 }
 
-/** Builds the truth at `at` from the plan and what the simulated terminals saw. */
-export function buildTruth(fleet: SimFleet, sims: TerminalSim[], at: number): Truth {
+interface Membership {
+  own: Map<string, PlannedFault>;
+  members: string[][];
+  firstMember: number[];
+}
+
+/** Who is in which incident at `at`, and which terminals have an active fault of their own. */
+function membership(fleet: SimFleet, sims: TerminalSim[], at: number): Membership {
   const byId = new Map(fleet.profiles.map((p) => [p.id, p]));
-  const terminals: Record<string, string> = {};
-  for (const p of fleet.profiles) terminals[p.id] = 'ok';
   const own = new Map<string, PlannedFault>();
   const members = fleet.incidents.map(() => [] as string[]);
   const firstMember = fleet.incidents.map(() => Infinity);
   for (const f of fleet.faults) {
     if (!activeAt(f, at) || f.transient) continue;
-    if (f.incident === undefined) own.set(f.terminal, f);
-    else {
-      const p = byId.get(f.terminal)!;
-      if (f.cause === 'net.carrier_outage' && !isPowered(p, at) && !isPowered(p, f.from)) continue;
-      members[f.incident]!.push(f.terminal);
-      firstMember[f.incident] = Math.min(firstMember[f.incident]!, f.from);
+    if (f.incident === undefined) {
+      own.set(f.terminal, f);
+      continue;
     }
+    // A terminal switched off for the whole outage was not caught in it.
+    if (f.cause === 'net.carrier_outage' && !isPowered(byId.get(f.terminal)!, at) && !isPowered(byId.get(f.terminal)!, f.from)) continue;
+    members[f.incident]!.push(f.terminal);
+    firstMember[f.incident] = Math.min(firstMember[f.incident]!, f.from);
   }
   const inIncident = new Set(members.flat());
   fleet.incidents.forEach((inc, k) => {
     if (!inc.bins) return;
     for (const s of sims) if (s.issuerHits > 0 && s.issuerSince >= inc.from && !own.has(s.p.id) && !inIncident.has(s.p.id)) members[k]!.push(s.p.id);
   });
+  return { own, members, firstMember };
+}
+
+function pastIncidents(fleet: SimFleet, at: number): Truth['past'] {
+  const past: Truth['past'] = [];
+  fleet.incidents.forEach((i, k) => {
+    if (i.to === undefined || i.to > at) return;
+    past.push({ cause: i.cause, scope: i.scope, since: formatTs(i.from), until: formatTs(i.to), terminals: fleet.faults.filter((f) => f.incident === k).length });
+  });
+  return past;
+}
+
+/** Builds the truth at `at` from the plan and what the simulated terminals saw. */
+export function buildTruth(fleet: SimFleet, sims: TerminalSim[], at: number): Truth {
+  const terminals: Record<string, string> = {};
+  for (const p of fleet.profiles) terminals[p.id] = 'ok';
+  const { own, members, firstMember } = membership(fleet, sims, at);
   const incidents: Truth['incidents'] = [];
   fleet.incidents.forEach((inc, k) => {
     if (!activeAt(inc, at) || members[k]!.length === 0) return;
     const list = members[k]!.sort();
     for (const id of list) terminals[id] = inc.cause;
-    incidents.push({ cause: inc.cause, scope: inc.scope, terminals: list, since: formatTs(inc.cause === 'sw.incompatible_update' ? firstMember[k]! : inc.from), note: inc.note, ...(inc.bins ? { bins: inc.bins } : {}) });
+    const since = formatTs(inc.cause === 'sw.incompatible_update' ? firstMember[k]! : inc.from);
+    incidents.push({ cause: inc.cause, scope: inc.scope, terminals: list, since, note: inc.note, ...(inc.bins ? { bins: inc.bins } : {}) });
   });
   const faults: Truth['faults'] = {};
   for (const [id, f] of [...own].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -60,14 +83,9 @@ export function buildTruth(fleet: SimFleet, sims: TerminalSim[], at: number): Tr
   }
   const transients = fleet.faults.filter((f) => f.incident === undefined && f.to !== undefined && f.to <= at)
     .map((f) => ({ terminal: f.terminal, kinds: [f.transient ?? f.cause], until: formatTs(f.to!) }));
-  const past: Truth['past'] = [];
-  fleet.incidents.forEach((i, k) => {
-    if (i.to === undefined || i.to > at) return;
-    past.push({ cause: i.cause, scope: i.scope, since: formatTs(i.from), until: formatTs(i.to), terminals: fleet.faults.filter((f) => f.incident === k).length });
-  });
   return {
     at: at % 1000 === 0 ? formatTs(at) : new Date(at).toISOString(), generator: 'posops-sim', profile: 'sim', seed: fleet.seed,
     window: { start: formatTs(fleet.start), end: formatTs(fleet.end) },
-    terminals, incidents, faults, transients, past, notes: [],
+    terminals, incidents, faults, transients, past: pastIncidents(fleet, at), notes: [],
   };
 }
