@@ -31,7 +31,8 @@ function weakSignal(x: DetectorInput): Candidate | undefined {
   if (n < 2) return undefined;
   const mean = c.short(C.RSSI_SUM, now) / n;
   const weakShare = c.short(C.RSSI_WEAK, now) / n;
-  const trouble = c.short(C.TIMEOUT, now) + c.short(C.NET_FAIL, now) + c.short(C.HB_NORTT, now) * 0.5;
+  // trouble comes and goes: the last hours, plus half of the day's
+  const trouble = c.short(C.TIMEOUT, now) + c.short(C.NET_FAIL, now) + c.short(C.HB_NORTT, now) * 0.5 + 0.5 * (c.long(C.TIMEOUT, now) + c.long(C.NET_FAIL, now));
   if (!(mean <= -97 || weakShare >= 0.4) || trouble < 1) return undefined;
   const key = `${x.registry?.carrier ?? ''}|${x.registry?.region ?? ''}`;
   const fleet = x.fleet.signal.get(key);

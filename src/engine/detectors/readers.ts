@@ -58,7 +58,9 @@ function readerCandidate(x: DetectorInput, k: ReaderKind, handling: boolean): Ca
   // (not while it is hot or humid: failures that follow the weather are the environment's)
   const weather = s.counters.short(C.HOT, now) + s.counters.short(C.HUMID, now) >= 0.5;
   const fresh = !weather && recent >= 5 && recentRate >= Math.max(0.3, 8 * fleet);
-  const sustained = fails >= 4 && rate >= Math.max(0.12, 4 * fleet) && recent >= 0.5;
+  // more failures than the fleet's rate explains (binomial: mean + 3 sd + 2), at a rate well above it
+  const expected = (fails + oks) * fleet;
+  const sustained = fails >= Math.max(4, expected + 3 * Math.sqrt(expected) + 2) && rate >= Math.max(0.08, 4 * fleet) && recent >= 0.5;
   const failing = sustained || fresh;
   if (!selfTest && (!failing || handling)) return undefined;
   const ev: [string, string][] = [];
