@@ -40,7 +40,10 @@ export class ArrivalQueue {
   releaseUntil(until: number, into: string[]): void {
     const last = Math.floor(until / 1000);
     let sec = this.nextSecond;
-    if (!Number.isFinite(sec)) sec = Math.min(...this.buckets.keys(), last);
+    if (!Number.isFinite(sec)) {
+      sec = last;
+      for (const k of this.buckets.keys()) if (k < sec) sec = k;
+    }
     for (; sec < last; sec++) {
       const b = this.buckets.get(sec);
       if (!b) continue;

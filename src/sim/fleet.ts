@@ -8,7 +8,7 @@ import { planScenario } from './plan.scenario.ts';
 import type { PlanDraft } from './plan.incidents.ts';
 import { TerminalSim, type SimWorld } from './terminal.ts';
 import type { Sink } from './terminal.events.ts';
-import type { PlannedFault, PlannedInstall, Scenario, SimFleet } from './types.ts';
+import type { Scenario, SimFleet } from './types.ts';
 
 /** Default start: the run ends at 14:00 China time, when shops are open. */
 export const DEFAULT_START = '2026-11-20T06:00:00Z';
@@ -72,12 +72,20 @@ export function simWorld(fleet: SimFleet): SimWorld {
   };
 }
 
+function groupByTerminal<T extends { terminal: string }>(items: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const list = out.get(x.terminal);
+    if (list) list.push(x);
+    else out.set(x.terminal, [x]);
+  }
+  return out;
+}
+
 /** One TerminalSim per terminal, each writing to the sink `sinkFor` gives it. */
 export function createTerminalSims(fleet: SimFleet, sinkFor: (terminal: string) => Sink, start = fleet.start): TerminalSim[] {
-  const faults = new Map<string, PlannedFault[]>();
-  for (const f of fleet.faults) faults.set(f.terminal, [...(faults.get(f.terminal) ?? []), f]);
-  const installs = new Map<string, PlannedInstall[]>();
-  for (const i of fleet.installs) installs.set(i.terminal, [...(installs.get(i.terminal) ?? []), i]);
+  const faults = groupByTerminal(fleet.faults);
+  const installs = groupByTerminal(fleet.installs);
   const world = simWorld(fleet);
   return fleet.profiles.map((p) => new TerminalSim(p, faults.get(p.id) ?? [], installs.get(p.id) ?? [], world, start, sinkFor(p.id)));
 }

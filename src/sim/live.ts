@@ -72,8 +72,14 @@ function basic(terminal: string, secret: string): string {
 async function postAll(http: NonNullable<LiveOptions['target']['http']>, due: Outgoing[]): Promise<Outgoing[]> {
   const url = eventsUrl(http.url);
   const groups = new Map<string, Outgoing[]>();
-  if (http.secrets) for (const o of due) groups.set(o.terminal, [...(groups.get(o.terminal) ?? []), o]);
-  else groups.set('', due);
+  if (!http.secrets) groups.set('', due);
+  else {
+    for (const o of due) {
+      const list = groups.get(o.terminal);
+      if (list) list.push(o);
+      else groups.set(o.terminal, [o]);
+    }
+  }
   const unsent: Outgoing[] = [];
   for (const [terminal, items] of groups) {
     const secret = http.secrets?.[terminal];
@@ -84,6 +90,15 @@ async function postAll(http: NonNullable<LiveOptions['target']['http']>, due: Ou
     }
   }
   return unsent;
+}
+
+/** Sends what has arrived by simulated time t: HTTP batches, or MQTT per terminal. Returns what was not taken. */
+async function deliver(opts: LiveOptions, mqtt: MqttFleet | undefined, due: Outgoing[]): Promise<{ sent: number; unsent: Outgoing[] }> {
+  if (opts.target.http) {
+    const unsent = await postAll(opts.target.http, due);
+    return { sent: due.length - unsent.length, unsent };
+  }
+  return { sent: mqtt ? await mqtt.publish(due) : 0, unsent: [] };
 }
 
 export async function startLiveFleet(opts: LiveOptions): Promise<LiveFleet> {
@@ -97,13 +112,12 @@ export async function startLiveFleet(opts: LiveOptions): Promise<LiveFleet> {
   let sent = 0;
   const sims: TerminalSim[] = createTerminalSims(fleet, (terminal) => (arrival, line) => queue.push({ arrival, terminal, line }));
   const byId = new Map(sims.map((s) => [s.p.id, s]));
-  let mqtt: MqttFleet | undefined;
-  if (opts.target.mqtt) {
-    mqtt = await connectMqttFleet(opts.target.mqtt.url, sims.map((s) => s.p.id), opts.target.mqtt.secrets, (terminal, cmd) => {
+  const mqtt = opts.target.mqtt
+    ? await connectMqttFleet(opts.target.mqtt.url, sims.map((s) => s.p.id), opts.target.mqtt.secrets, (terminal, cmd) => {
       const sim = byId.get(terminal);
       return sim ? runCommand(sim, now(), cmd.command, cmd.args) : 'failed';
-    });
-  }
+    })
+    : undefined;
   for (const s of sims) if (s.powered && !s.eff.dead && !s.eff.disconnected) fullHeartbeat(s, fleet.start);
   let busy = false;
   const step = async () => {
@@ -114,13 +128,9 @@ export async function startLiveFleet(opts: LiveOptions): Promise<LiveFleet> {
       for (const s of sims) s.advance(t);
       const due = queue.filter((o) => o.arrival <= t).sort((a, b) => a.arrival - b.arrival);
       queue = queue.filter((o) => o.arrival > t);
-      if (opts.target.http) {
-        const unsent = await postAll(opts.target.http, due);
-        sent += due.length - unsent.length;
-        queue.push(...unsent);
-      } else if (mqtt) {
-        sent += await mqtt.publish(due);
-      }
+      const r = await deliver(opts, mqtt, due);
+      sent += r.sent;
+      queue = queue.concat(r.unsent);
       opts.onProgress?.(sent);
     } finally {
       busy = false;
