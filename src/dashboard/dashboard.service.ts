@@ -2,6 +2,8 @@
 // refreshMs), folds it into the fleet view and the incident tracker, samples status counts, and tells
 // live listeners what changed.
 
+import { readEvents } from '../ingest/index.ts';
+import type { EventLog } from '../log/index.ts';
 import type { DashboardDeps, LiveMessage, TerminalSeries } from './dashboard.types.ts';
 import { FleetView } from './fleet-view.ts';
 import { IncidentTracker } from './incident-tracker.ts';
@@ -9,6 +11,7 @@ import { StatusHistory } from './status-history.ts';
 import { TerminalSeriesRecorder } from './terminal-series.ts';
 
 const MAX_LIVE_TERMINALS = 200;
+const SERIES_SPAN_MS = 48 * 3600_000;
 
 export class Dashboard {
   readonly view = new FleetView();
@@ -22,6 +25,7 @@ export class Dashboard {
   private again = false;
   private lastRefresh = 0;
   private nudgeTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly deps: DashboardDeps) {
     this.history = new StatusHistory(deps.kv);
@@ -43,7 +47,34 @@ export class Dashboard {
     every(this.deps.sampleMs ?? 300_000, () => this.history.sample(this.deps.now(), { ...this.view.byStatus }));
     every(this.deps.registryRefreshMs ?? 300_000, () => this.reloadRegistry());
     if (this.deps.subscribe) this.cleanups.push(this.deps.subscribe(() => this.nudge()));
-    if (this.deps.events) this.cleanups.push(this.deps.events((e) => this.recorder.observe(e)));
+    this.followEvents();
+  }
+
+  /** Resolves once the series of the last 48 h are rebuilt from the log (at once without a log). */
+  seriesBackfilled: Promise<void> = Promise.resolve();
+
+  /** Live events into the series; the log's earlier events (last 48 h) in the background, each offset once. */
+  private followEvents(): void {
+    const { events, log } = this.deps;
+    if (!events) return;
+    let firstLive: number | undefined;
+    const scanned = { next: 0 };
+    this.cleanups.push(events((e, offset) => {
+      if (offset !== undefined) {
+        if (offset < scanned.next) return;
+        firstLive ??= offset;
+      }
+      this.recorder.observe(e);
+    }));
+    if (!log) return;
+    const from = this.deps.now() - SERIES_SPAN_MS;
+    this.seriesBackfilled = (async () => {
+      for await (const { event, offset } of readEvents(log as EventLog, 0)) {
+        if (this.closed || (firstLive !== undefined && offset >= firstLive)) break;
+        scanned.next = offset + 1;
+        if (event.tsMs >= from) this.recorder.observe(event);
+      }
+    })().catch(() => undefined);
   }
 
   /** Re-reads the diagnosis soon (at most once a second). */
@@ -104,6 +135,7 @@ export class Dashboard {
   }
 
   close(): void {
+    this.closed = true;
     for (const c of this.cleanups.splice(0)) c();
     if (this.nudgeTimer) clearTimeout(this.nudgeTimer);
     this.listeners.clear();

@@ -2,6 +2,7 @@
 
 import type { FastifyRequest } from 'fastify';
 import type { CauseCode, Category, Diagnosis, DiagnosisReport, PosEvent, Registry, TerminalStatus } from '../domain/index.ts';
+import type { EventLog } from '../log/index.ts';
 
 /** Who is asking: operations staff see the fleet (of their tenant); a merchant sees only its own terminals. */
 export interface DashboardCaller {
@@ -26,7 +27,10 @@ export interface DashboardDeps {
   /** Tells the dashboard that diagnoses may have changed (it re-reads `diagnosis()`, at most once a second). */
   subscribe?(listener: (changes?: readonly unknown[]) => void): () => void;
   /** Accepted events in log order (e.g. `ingestor.onEvent`): feeds terminal charts, timelines and versions. */
-  events?(listener: (event: PosEvent) => void): () => void;
+  events?(listener: (event: PosEvent, offset?: number) => void): () => void;
+  /** The event log behind events(): at start the dashboard rebuilds the last 48 h of terminal series from it
+   *  in the background (events() only delivers what arrives after the start). Needs events() offsets. */
+  log?: Pick<EventLog, 'read' | 'nextOffset'>;
   /** Overrides the dashboard's own in-memory series for one terminal. */
   terminalSeries?(terminal: string): TerminalSeries | undefined | Promise<TerminalSeries | undefined>;
   /** Maps a request to its caller; default reads `request.principal` (src/server/auth-hook.ts). */

@@ -24,6 +24,8 @@ interface TerminalHistory {
   newest: number;
   events: TimelineEntry[];
   versions?: { firmware?: string; app?: string };
+  /** Time of the heartbeat the versions come from (older ones, e.g. rebuilt from the log, do not override). */
+  versionsAt?: number;
   apps?: string[];
 }
 
@@ -67,8 +69,13 @@ export class TerminalSeriesRecorder {
     }
     this.fold(h, e);
     h.events.push({ ts: e.ts, type: e.type, ...describe(e) });
-    if (h.events.length > KEEP_EVENTS * 2) h.events.splice(0, h.events.length - KEEP_EVENTS);
-    if (e.type === 'heartbeat' && e.versions && (e.versions.firmware || e.versions.app)) {
+    if (h.events.length > KEEP_EVENTS * 2) {
+      // events may arrive out of time order (late events, the log rebuilt after live ones): keep the newest
+      h.events.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+      h.events.splice(0, h.events.length - KEEP_EVENTS);
+    }
+    if (e.type === 'heartbeat' && e.versions && (e.versions.firmware || e.versions.app) && e.tsMs >= (h.versionsAt ?? 0)) {
+      h.versionsAt = e.tsMs;
       h.versions = { ...h.versions, ...e.versions };
       if (e.apps) h.apps = e.apps;
       if (h.versions.app ?? h.versions.firmware) this.onVersion?.(e.terminal, (h.versions.app ?? h.versions.firmware)!);

@@ -107,6 +107,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         now: Date.now,
         subscribe: (listener) => ingestor.onEvent(() => listener()),
         events: (listener) => ingestor.onEvent(listener),
+        log,
         kv: { get: (key) => getKv(store, key), set: (key, value) => setKv(store, key, value) },
       });
       await serveWebApp(app);
