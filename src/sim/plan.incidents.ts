@@ -85,8 +85,13 @@ export function planHostIncidents(d: PlanDraft, rng: Rng, profiles: TerminalProf
   d.maintenance.push({ start: formatTs(from), end: formatTs(to), host: mHost, note: 'scheduled maintenance: switch software upgrade' });
   addIncident(d, { cause: 'provider.maintenance', scope: { host: mHost }, from, to, magnitude: 'obvious', announced: true,
     note: `announced maintenance of ${mHost}` }, hostMembers(profiles, mHost));
+  // A night window that is over: inside a long run its terminals really answered 91/96 during it.
   const pastFrom = Math.max(start - 20 * HOUR, end - 40 * HOUR);
   d.maintenance.push({ start: formatTs(pastFrom), end: formatTs(pastFrom + 2 * HOUR), host: 'cup-main', note: 'night maintenance window' });
+  if (pastFrom >= start) {
+    addIncident(d, { cause: 'provider.maintenance', scope: { host: 'cup-main' }, from: pastFrom, to: pastFrom + 2 * HOUR, magnitude: 'obvious', announced: true,
+      note: 'night maintenance window, over before the end' }, hostMembers(profiles, 'cup-main'), 'maintenance');
+  }
   d.maintenance.push({ start: formatTs(end + 8 * HOUR), end: formatTs(end + 10 * HOUR), host: 'acq-main', note: 'planned maintenance (announced, not yet started)' });
 }
 
