@@ -32,9 +32,21 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// A test that hangs fails after 5 minutes; a test file that never exits (an open handle) would hang
+// the run, so the whole run is stopped after 40 minutes with a message saying so.
+const RUN_LIMIT_MS = 40 * 60_000;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, POSOPS_LOG_LEVEL: process.env.POSOPS_LOG_LEVEL ?? 'silent' } },
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files],
+  {
+    stdio: 'inherit',
+    timeout: RUN_LIMIT_MS,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, POSOPS_LOG_LEVEL: process.env.POSOPS_LOG_LEVEL ?? 'silent' },
+  },
 );
+if (result.error) {
+  console.error(`the test run did not finish within ${RUN_LIMIT_MS / 60_000} minutes (a test file left a handle open?): ${result.error.message}`);
+  process.exit(1);
+}
 process.exit(result.status ?? 1);
