@@ -37,7 +37,7 @@ if (files.length === 0) {
 const RUN_LIMIT_MS = 40 * 60_000;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-reporter=spec', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', '--test-force-exit', '--test-reporter=spec', ...files],
   {
     stdio: 'inherit',
     timeout: RUN_LIMIT_MS,
