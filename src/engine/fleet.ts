@@ -21,6 +21,8 @@ export interface FleetBaseline {
   hostLatency: Map<string, { long: number; short: number; terminals: number }>;
   /** Mean RSSI per carrier|region. */
   signal: Map<string, number>;
+  /** Per bearer (wifi or cellular): mean and spread of the terminals' own mean RSSI (vendors and bearers use different scales). */
+  signalByBearer: Map<string, { mean: number; sd: number; terminals: number }>;
   /** Per merchant: terminals and silent ones. */
   merchants: Map<string, GroupStat>;
   /** 6-digit bins answering 91/96 and how many terminals saw them. */
@@ -33,6 +35,11 @@ export interface FleetBaseline {
 }
 
 export const SILENT_MS = 60 * 60_000;
+
+/** 'wifi' or 'cellular' (ethernet has no signal). */
+export function bearerOf(netType: string): string {
+  return netType === 'wifi' ? 'wifi' : 'cellular';
+}
 
 export interface FleetMember {
   state: TerminalState;
@@ -55,8 +62,9 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
   const rf = [0, 0, 0, 0, 0, 0];
   const lat = new Map<string, { ls: number; ln: number; ss: number; sn: number; terminals: number }>();
   const sig = new Map<string, { s: number; n: number }>();
+  const bearers = new Map<string, { s: number; ss: number; n: number }>();
   const out: FleetBaseline = {
-    reads: rf, chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(),
+    reads: rf, chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(), signalByBearer: new Map(),
     merchants: new Map(), bins91: new Map(), observedFrom, reporting: 0, quietAt: new Map(),
   };
   for (const { state: s, registry: r } of members) {
@@ -89,6 +97,15 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
       g.n += c.long(C.RSSI_N, now);
       sig.set(key, g);
     }
+    const rssiN = c.long(C.RSSI_N, now);
+    if (rssiN >= 1 && s.health?.netType !== undefined) {
+      const m = c.long(C.RSSI_SUM, now) / rssiN;
+      const b = bearers.get(bearerOf(s.health.netType)) ?? { s: 0, ss: 0, n: 0 };
+      b.s += m;
+      b.ss += m * m;
+      b.n++;
+      bearers.set(bearerOf(s.health.netType), b);
+    }
     if (r?.merchant) bump(out.merchants, r.merchant, silent);
     if (s.bins91) for (const bin of s.bins91.keys()) out.bins91.set(bin, (out.bins91.get(bin) ?? 0) + 1);
   }
@@ -99,5 +116,9 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
     out.hostLatency.set(host, { long: l.ln > 0 ? l.ls / l.ln : 0, short: l.sn > 0 ? l.ss / l.sn : 0, terminals: l.terminals });
   }
   for (const [key, g] of sig) if (g.n > 0) out.signal.set(key, g.s / g.n);
+  for (const [key, b] of bearers) {
+    const mean = b.s / b.n;
+    out.signalByBearer.set(key, { mean, sd: Math.sqrt(Math.max(0, b.ss / b.n - mean * mean)), terminals: b.n });
+  }
   return out;
 }

@@ -189,7 +189,8 @@ function foldEnv(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest:
   if (t !== undefined) {
     c.add(C.TEMP_SUM, sec, t);
     c.add(C.TEMP_N, sec);
-    if (t >= HOT_C || e.printer === 'overheat') c.add(C.HOT, sec);
+    // a printer overheating in a normal room is the printer's fault, not the weather's
+    if (t >= HOT_C || (e.printer === 'overheat' && t >= HOT_C - 10)) c.add(C.HOT, sec);
     if (latest) h.temp = t;
   }
   if (hum !== undefined) {

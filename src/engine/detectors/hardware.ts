@@ -1,6 +1,7 @@
 // Printer, paper, screen, keypad, battery and power: mostly self-tests and people's reports.
 
 import { C } from '../counters.ts';
+import { HOT_C } from '../state.heartbeat.ts';
 import { candidate, n1, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 function printer(x: DetectorInput): Candidate | undefined {
@@ -14,6 +15,13 @@ function printer(x: DetectorInput): Candidate | undefined {
   if (st === 'fault') {
     return candidate('hw.printer', 0.92, since, [
       ['self-test printer=fault', '自检 printer=fault'],
+      [`${n1(s.counters.long(C.PRINTER_ERR, now))} PRINTER_ERROR recently`, `近期 ${n1(s.counters.long(C.PRINTER_ERR, now))} 次打印错误`],
+    ]);
+  }
+  const temp = s.health?.temp;
+  if (st === 'overheat' && (temp === undefined || temp < HOT_C - 10)) {
+    return candidate('hw.printer', 0.85, since, [
+      [`self-test printer=overheat while the terminal reads ${temp ?? '?'} °C`, `自检 printer=overheat，而终端温度仅 ${temp ?? '?'} °C`],
       [`${n1(s.counters.long(C.PRINTER_ERR, now))} PRINTER_ERROR recently`, `近期 ${n1(s.counters.long(C.PRINTER_ERR, now))} 次打印错误`],
     ]);
   }

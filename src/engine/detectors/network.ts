@@ -2,6 +2,7 @@
 // incidents: the correlator finds them, and they take over the offline terminals they explain.
 
 import { C } from '../counters.ts';
+import { bearerOf } from '../fleet.ts';
 import { silence } from '../liveness.ts';
 import { candidate, hours, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
@@ -33,12 +34,16 @@ function weakSignal(x: DetectorInput): Candidate | undefined {
   const weakShare = c.short(C.RSSI_WEAK, now) / n;
   // trouble comes and goes: the last hours, plus half of the day's
   const trouble = c.short(C.TIMEOUT, now) + c.short(C.NET_FAIL, now) + c.short(C.HB_NORTT, now) * 0.5 + 0.5 * (c.long(C.TIMEOUT, now) + c.long(C.NET_FAIL, now));
-  if (!(mean <= -97 || weakShare >= 0.4) || trouble < 1) return undefined;
+  // weak by the absolute scale, or far below the fleet's terminals on the same bearer with more trouble
+  const bearer = s.health?.netType ? x.fleet.signalByBearer.get(bearerOf(s.health.netType)) : undefined;
+  const low = bearer !== undefined && bearer.terminals >= 10 && mean <= bearer.mean - Math.max(10, 2 * bearer.sd);
+  if (!(((mean <= -97 || weakShare >= 0.4) && trouble >= 1) || (low && trouble >= 3))) return undefined;
   const key = `${x.registry?.carrier ?? ''}|${x.registry?.region ?? ''}`;
-  const fleet = x.fleet.signal.get(key);
-  return candidate('net.weak_signal', Math.min(0.9, 0.55 + weakShare * 0.3 + trouble / 40), c.first(C.RSSI_WEAK) || now, [
-    [`signal ${n1(mean)} dBm over the last hours (${pct(weakShare)} of readings below -100 dBm${fleet !== undefined ? `; ${key.replace('|', ' in ')} averages ${n1(fleet)} dBm` : ''})`,
-      `近几小时信号 ${n1(mean)} dBm（${pct(weakShare)} 的读数低于 -100 dBm${fleet !== undefined ? `；同运营商同地区平均 ${n1(fleet)} dBm` : ''}）`],
+  const fleet = low ? bearer!.mean : x.fleet.signal.get(key);
+  const where = low ? `${s.health!.netType} terminals of the fleet` : key.replace('|', ' in ');
+  return candidate('net.weak_signal', Math.min(0.9, 0.55 + weakShare * 0.3 + trouble / 40), c.first(C.RSSI_WEAK) || c.first(C.NET_FAIL) || now, [
+    [`signal ${n1(mean)} dBm over the last hours (${pct(weakShare)} of readings below -100 dBm${fleet !== undefined ? `; ${where} average ${n1(fleet)} dBm` : ''})`,
+      `近几小时信号 ${n1(mean)} dBm（${pct(weakShare)} 的读数低于 -100 dBm${fleet !== undefined ? `；${low ? '同类联网方式' : '同运营商同地区'}平均 ${n1(fleet)} dBm` : ''}）`],
     [`${n1(c.short(C.TIMEOUT, now))} timeouts, ${n1(c.short(C.NET_FAIL, now))} NET_CONNECT_FAIL`, `${n1(c.short(C.TIMEOUT, now))} 次超时，${n1(c.short(C.NET_FAIL, now))} 次联网失败`],
   ]);
 }
