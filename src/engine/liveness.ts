@@ -68,7 +68,7 @@ export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string
   if (observedHours >= 2) expected = activeHours / observedHours;
   else {
     const beyond = silentMs - minMs + OFFLINE_MIN_MS;
-    expected = beyond >= 3 * HOUR ? 0.75 : beyond >= 2 * HOUR ? 0.6 : 0.3;
+    expected = beyond >= 4 * HOUR ? 0.75 : beyond >= 3 * HOUR ? 0.6 : 0.3;
     closingShare = quietShare(fleet, s.lastArrival);
     if (closingShare >= CLOSING_SHARE) expected = Math.min(expected, 0.3);
   }
