@@ -7,7 +7,7 @@ export { ROUTE_RULES, ruleFor, type RouteRule } from './policy.ts';
 export { appendAudit, listAudit, verifyAuditChain, canonicalJson, type AuditEntry, type AuditVerdict } from './audit.ts';
 export { addUser, disableUser, resetPassword, ensureFirstAdmin, issueTerminalSecret, createApiToken, deleteApiToken } from './people.service.ts';
 export { listUsers } from './users.repository.ts';
-export { upsertTenant, listTenants, setTerminalTenants, setMerchantTenants, listTerminalLocks, listNotifications, type Tenant } from './fleet.repository.ts';
+export { upsertTenant, listTenants, setTerminalTenants, setMerchantTenants, listTerminalTenancy, listTerminalLocks, listNotifications, type Tenant } from './fleet.repository.ts';
 export { Tenancy, buildTenancy, seesFor, type TenancySnapshot } from './tenancy.ts';
 export { TamperResponse } from './tamper.service.ts';
 export { hashPassword, verifyPassword, sha256 } from './credentials.ts';

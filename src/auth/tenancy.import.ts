@@ -2,6 +2,7 @@
 // `merchants` (and an optional `tenants` list of {tenant, parent, name}); in CSV, a `tenant` column
 // beside `terminal` or `merchant`. The registry parser ignores it; this reads it and assigns tenants.
 import { readFile } from 'node:fs/promises';
+import { parseCsv } from '../domain/index.ts';
 import type { Store } from '../store/index.ts';
 import { setMerchantTenants, setTerminalTenants, upsertTenant, type Tenant } from './fleet.repository.ts';
 
@@ -18,29 +19,10 @@ function pick<K extends string>(rows: unknown, key: K): ({ tenant: string } & Re
     .map((r) => ({ [key]: r[key] as string, tenant: r['tenant'] as string }) as { tenant: string } & Record<K, string>);
 }
 
-/** One CSV line into cells ("quoted, with "" inside" supported). */
-function csvCells(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted && c === '"' && line[i + 1] === '"') (cell += '"'), i++;
-    else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) cells.push(cell), (cell = '');
-    else cell += c;
-  }
-  cells.push(cell);
-  return cells;
-}
-
-function parseCsv(text: string): Record<string, string>[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = csvCells(lines[0] ?? '');
-  return lines.slice(1).map((l) => {
-    const cells = csvCells(l);
-    return Object.fromEntries(header.map((h, i) => [h.trim(), (cells[i] ?? '').trim()]));
-  });
+/** CSV text into rows keyed by the header's column names. */
+function csvRows(text: string): Record<string, string>[] {
+  const [header = [], ...rows] = parseCsv(text.replace(/^\uFEFF/, '')).filter((r) => r.some((c) => c.trim() !== ''));
+  return rows.map((cells) => Object.fromEntries(header.map((h, i) => [h.trim(), (cells[i] ?? '').trim()])));
 }
 
 export async function readTenantColumns(files: readonly string[]): Promise<TenantColumns> {
@@ -55,7 +37,7 @@ export async function readTenantColumns(files: readonly string[]): Promise<Tenan
       for (const t of tenants) if (typeof t['tenant'] === 'string') out.tenants.push({ tenant: t['tenant'], ...(typeof t['parent'] === 'string' ? { parent: t['parent'] } : {}), ...(typeof t['name'] === 'string' ? { name: t['name'] } : {}) });
       continue;
     }
-    const rows = parseCsv(text);
+    const rows = csvRows(text);
     if (rows[0] && 'terminal' in rows[0]) out.terminals.push(...pick(rows, 'terminal'));
     else if (rows[0] && 'merchant' in rows[0]) out.merchants.push(...pick(rows, 'merchant'));
     else if (rows[0] && 'tenant' in rows[0]) out.tenants.push(...rows.map((r) => ({ tenant: r['tenant']!, ...(r['parent'] ? { parent: r['parent'] } : {}), ...(r['name'] ? { name: r['name'] } : {}) })));

@@ -74,3 +74,23 @@ test('posops import --fleet refuses a CSV whose header names no registry list', 
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /cannot tell which registry list this CSV holds/);
 });
+
+test('posops import --fleet reads the tenant column, assigns terminals to their tenants, and audits the import', async () => {
+  const terminals = join(dir, 'tenants.csv');
+  await writeFile(terminals, 'terminal,merchant,model,tenant\nT10,M10,A920,agent-east\nT11,M11,A920,agent-west\nT12,M11,A920,\n');
+  const r = posops('import', '--fleet', terminals, '--database-url', URL_);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /tenants: 2, terminals assigned: 2/);
+  const { listTerminalTenancy, listAudit } = await import('../auth/index.ts');
+  const store = await openStore({ databaseUrl: URL_ });
+  try {
+    const tenancy = new Map((await listTerminalTenancy(store)).map((t) => [t.terminal, t.tenant]));
+    assert.equal(tenancy.get('T10'), 'agent-east');
+    assert.equal(tenancy.get('T11'), 'agent-west');
+    assert.equal(tenancy.get('T12'), null);
+    const audit = await listAudit(store);
+    assert.ok(audit.some((a) => a.action === 'registry.import'), 'the import is in the audit log');
+  } finally {
+    await store.close();
+  }
+});

@@ -148,6 +148,8 @@ async function importFleet(files: string[], config: Config): Promise<boolean> {
     return false;
   }
   const { openStore, upsertRegistry } = await import('../store/index.ts');
+  const { appendAudit, assignTenants, readTenantColumns } = await import('../auth/index.ts');
+  const { CLI_ACTOR } = await import('./users.ts');
   const store = await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.data });
   try {
     const counts = await upsertRegistry(store, r);
@@ -155,6 +157,12 @@ async function importFleet(files: string[], config: Config): Promise<boolean> {
       `registry: ${counts.terminals} terminals, ${counts.merchants} merchants, ${counts.models} models, ${counts.maintenance} maintenance windows` +
         ` into ${store.kind === 'pglite' ? join(config.data, 'pg') : 'PostgreSQL'}; ${parse.problems.length} rows rejected`,
     );
+    // The optional `tenant` column of terminals and merchants puts them in an acquirer's or agent's fleet.
+    const tenancy = await assignTenants(store, await readTenantColumns(files));
+    if (tenancy.terminals + tenancy.merchants > 0) {
+      out(`tenants: ${tenancy.tenants}, terminals assigned: ${tenancy.terminals}, merchants assigned: ${tenancy.merchants}`);
+    }
+    await appendAudit(store, CLI_ACTOR(), { action: 'registry.import', after: { files, ...counts, rejected: parse.problems.length, tenancy } });
   } finally {
     await store.close();
   }
