@@ -31,9 +31,9 @@ async function isGzip(path: string): Promise<boolean> {
 }
 
 /** Byte chunks that end at a line break (the last one may not). */
-async function* lineChunks(path: string): AsyncGenerator<Uint8Array> {
-  const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  const stream = (await isGzip(path)) ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+async function* lineChunks(path: string, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  const raw = createReadStream(path, { highWaterMark: chunkBytes });
+  const stream = (await isGzip(path)) ? raw.pipe(createGunzip({ chunkSize: chunkBytes })) : raw;
   raw.on('error', (err) => stream.destroy(err));
   let carry: Buffer | undefined;
   try {
@@ -104,16 +104,19 @@ export function defaultWorkers(): number {
   return Math.min(8, Math.max(1, availableParallelism() - 1));
 }
 
-/** Digests of `path`, in file order. `workers` 0 digests in-thread. */
-export async function* readDigests(path: string, opts: { workers?: number } = {}): AsyncGenerator<FileChunk> {
+/**
+ * Digests of `path`, in file order. `workers`: pool size (0 digests in-thread); by default
+ * files under 4 MB are digested in-thread and larger ones by defaultWorkers() workers.
+ */
+export async function* readDigests(path: string, opts: { workers?: number; chunkBytes?: number } = {}): AsyncGenerator<FileChunk> {
   const size = (await stat(path)).size;
-  const workers = size < WORKER_MIN_BYTES ? 0 : (opts.workers ?? defaultWorkers());
+  const workers = opts.workers ?? (size < WORKER_MIN_BYTES ? 0 : defaultWorkers());
   const pool = workers > 0 ? new DigestPool(workers) : undefined;
   const queue: Promise<ChunkDigest>[] = [];
   let firstLine = 1;
   let startsFile = true;
   try {
-    for await (const bytes of lineChunks(path)) {
+    for await (const bytes of lineChunks(path, opts.chunkBytes ?? CHUNK_BYTES)) {
       queue.push(pool ? pool.digest(bytes, startsFile) : Promise.resolve(digestChunk(Buffer.from(bytes).toString('utf8'), startsFile)));
       startsFile = false;
       while (queue.length > Math.max(1, workers * 2)) {
