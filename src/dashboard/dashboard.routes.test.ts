@@ -40,7 +40,8 @@ describe('dashboard routes', () => {
   let dashboard: Dashboard;
   let current = report(200);
   let notify: () => void = () => undefined;
-  const callers: Record<string, DashboardCaller> = { admin: { role: 'admin' }, m1: { role: 'merchant', merchant: 'M1' }, term: { role: 'terminal' } };
+  const agentA = { role: 'ops', tenant: 'agent-a', sees: (t: string) => t < 'T00050' };
+  const callers: Record<string, DashboardCaller> = { admin: { role: 'admin' }, m1: { role: 'merchant', merchant: 'M1' }, term: { role: 'terminal' }, agentA };
 
   before(async () => {
     app = Fastify();
@@ -98,6 +99,17 @@ describe('dashboard routes', () => {
     assert.equal((await get('/api/v1/dashboard/me', 'm1')).json().merchantName, '好运便利店');
     assert.equal((await get('/api/v1/terminals', 'term')).statusCode, 403);
     assert.equal((await get('/api/v1/terminals', 'nobody')).statusCode, 401);
+  });
+
+  test('tenant-bound staff get the counts, facets and contracts of their part of the fleet', async () => {
+    const o = (await get('/api/v1/dashboard/overview', 'agentA')).json();
+    assert.equal(o.total, 50);
+    assert.deepEqual(o.byStatus, { ok: 10, degraded: 10, faulty: 10, offline: 10, locked: 10 });
+    assert.equal(o.byCause.find((c: { cause: string }) => c.cause === 'hw.chip_reader').count, 10);
+    assert.deepEqual(o.contracts.items.map((c: { terminal: string }) => c.terminal), ['T00003']);
+    assert.equal(o.history.day.at(-1).faulty, 10);
+    assert.deepEqual(o.incidents.items[0].count, 2);
+    assert.equal((await get('/api/v1/dashboard/overview')).json().total, 200);
   });
 
   test('a changed diagnosis updates the aggregates and the incident timeline, and is streamed live', async () => {

@@ -37,16 +37,18 @@ export class Dashboard {
     await this.history.load();
     this.view.setRegistry(await this.deps.registry());
     await this.refresh();
-    await this.history.sample(this.deps.now(), { ...this.view.byStatus });
+    // no sample yet: before the engine's first diagnosis tick the counts are not the fleet's (a fresh server
+    // has seen no events); the first sample follows the first tick, or the first sampling interval
     const every = (ms: number, fn: () => Promise<void>) => {
       const timer = setInterval(() => void fn().catch(() => undefined), ms);
       timer.unref();
       this.cleanups.push(() => clearInterval(timer));
     };
     every(this.deps.refreshMs ?? 15_000, () => this.refresh());
-    every(this.deps.sampleMs ?? 300_000, () => this.history.sample(this.deps.now(), { ...this.view.byStatus }));
+    every(this.deps.sampleMs ?? 300_000, () => this.sampleStatus());
     every(this.deps.registryRefreshMs ?? 300_000, () => this.reloadRegistry());
-    if (this.deps.subscribe) this.cleanups.push(this.deps.subscribe(() => this.nudge()));
+    if (this.deps.subscribe) this.cleanups.push(this.deps.subscribe(() => ((this.ticked = true), this.nudge())));
+    else await this.sampleStatus();
     this.followEvents();
   }
 
@@ -77,13 +79,23 @@ export class Dashboard {
     })().catch(() => undefined);
   }
 
+  private sampled = false;
+  /** The engine has made a diagnosis tick since the start (subscribe() fired). */
+  private ticked = false;
+
+  /** One point of the status-count chart. */
+  private async sampleStatus(): Promise<void> {
+    this.sampled = true;
+    await this.history.sample(this.deps.now(), { ...this.view.byStatus });
+  }
+
   /** Re-reads the diagnosis soon (at most once a second). */
   nudge(): void {
     if (this.nudgeTimer) return;
     const wait = Math.max(0, this.lastRefresh + 1000 - Date.now());
     this.nudgeTimer = setTimeout(() => {
       this.nudgeTimer = undefined;
-      void this.refresh().catch(() => undefined);
+      void this.refresh().then(() => (this.ticked && !this.sampled ? this.sampleStatus() : undefined)).catch(() => undefined);
     }, wait);
     this.nudgeTimer.unref();
   }

@@ -5,6 +5,7 @@
 import { causeInfo, isCauseCode, TERMINAL_STATUSES } from '../domain/index.ts';
 import type { DiagnosisReport, Registry, RegistryTerminal, TerminalDiagnosis, TerminalStatus } from '../domain/index.ts';
 import type { TerminalEntry } from './dashboard.types.ts';
+import { contractsBetween } from './fleet-scope.ts';
 
 export type StatusCounts = Record<TerminalStatus, number>;
 export type TroubleCounts = Record<Exclude<TerminalStatus, 'ok'>, number>;
@@ -174,17 +175,6 @@ export class FleetView {
 
   /** Contracts expiring in [from, to) (dates as YYYY-MM-DD), soonest first. */
   contractsBetween(fromMs: number, toMs: number): Contract[] {
-    const from = new Date(fromMs).toISOString().slice(0, 10);
-    const to = new Date(toMs).toISOString().slice(0, 10);
-    let lo = 0;
-    let hi = this.contracts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.contracts[mid]!.expires < from) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: Contract[] = [];
-    for (let i = lo; i < this.contracts.length && this.contracts[i]!.expires < to; i++) out.push(this.contracts[i]!);
-    return out;
+    return contractsBetween(this.contracts, fromMs, toMs);
   }
 }

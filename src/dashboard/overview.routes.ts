@@ -5,10 +5,20 @@ import { CAUSES, CAUSE_CODES, CATEGORIES, PosopsError } from '../domain/index.ts
 import { requireCaller, requireStaff, seesOf } from './caller.ts';
 import type { Dashboard } from './dashboard.service.ts';
 import type { DashboardDeps, TrackedIncident } from './dashboard.types.ts';
+import { contractsBetween, figuresFor, type FleetFigures } from './fleet-scope.ts';
 import type { TroubleCounts } from './fleet-view.ts';
+import { StatusHistory } from './status-history.ts';
 
 const DAY = 24 * 3600_000;
 const TAGS = ['dashboard'];
+
+/** The status chart: the server's samples for the whole fleet; for a part of it, estimated from its diagnoses. */
+function historyFor(dashboard: Dashboard, f: FleetFigures, now: number) {
+  if (!f.scoped) return { day: dashboard.history.window(now, DAY, f.byStatus), week: dashboard.history.window(now, 7 * DAY, f.byStatus) };
+  const part = new StatusHistory();
+  part.estimate(now, f.entries);
+  return { day: part.window(now, DAY, f.byStatus), week: part.window(now, 7 * DAY, f.byStatus) };
+}
 
 function topTrouble(map: Map<string, TroubleCounts>, n: number) {
   return [...map.entries()]
@@ -33,32 +43,35 @@ export function registerOverviewRoutes(app: FastifyInstance, dashboard: Dashboar
     return { ...caller, merchantName: caller.merchant ? dashboard.view.merchantNames.get(caller.merchant) : undefined };
   });
 
-  app.get('/api/v1/dashboard/overview', { schema: { tags: TAGS, summary: 'Fleet figures for the overview page' } }, async (request) => {
-    requireStaff(deps, request);
+  app.get('/api/v1/dashboard/overview', { schema: { tags: TAGS, summary: 'Fleet figures for the overview page (the caller\'s part of the fleet)' } }, async (request) => {
+    const sees = seesOf(requireStaff(deps, request));
     await dashboard.ready;
     const now = deps.now();
-    const v = dashboard.view;
-    const contracts = v.contractsBetween(now, now + 30 * DAY);
-    const incidents = dashboard.incidents.list().filter((i) => i.open);
+    const f = figuresFor(dashboard.view, sees);
+    const contracts = contractsBetween(f.contracts, now, now + 30 * DAY);
+    const incidents = dashboard.incidents.list().filter((i) => i.open && (!sees || i.terminals.some(sees)));
     return {
       at: new Date(now).toISOString(),
-      total: v.entries.length,
-      byStatus: v.byStatus,
-      byCategory: [...v.byCategory.entries()].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count),
-      byCause: [...v.byCause.entries()].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count),
-      history: { day: dashboard.history.window(now, DAY, v.byStatus), week: dashboard.history.window(now, 7 * DAY, v.byStatus) },
-      incidents: { open: incidents.length, items: incidents.slice(0, 10).map(incidentSummary) },
-      byRegion: topTrouble(v.byRegion, 12),
-      byModel: topTrouble(v.byModel, 12),
+      total: f.entries.length,
+      byStatus: f.byStatus,
+      byCategory: [...f.byCategory.entries()].map(([category, count]) => ({ category, count })).sort((a, b) => b.count - a.count),
+      byCause: [...f.byCause.entries()].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count),
+      history: historyFor(dashboard, f, now),
+      incidents: { open: incidents.length, items: incidents.slice(0, 10).map((i) => incidentSummary(sees ? { ...i, terminals: i.terminals.filter(sees) } : i)) },
+      byRegion: topTrouble(f.byRegion, 12),
+      byModel: topTrouble(f.byModel, 12),
       contracts: { total: contracts.length, items: contracts.slice(0, 20) },
     };
   });
 
-  app.get('/api/v1/dashboard/facets', { schema: { tags: TAGS, summary: 'Choices for the terminal list filters' } }, async (request) => {
-    requireCaller(deps, request);
+  app.get('/api/v1/dashboard/facets', { schema: { tags: TAGS, summary: 'Choices for the terminal list filters (from the caller\'s part of the fleet)' } }, async (request) => {
+    const caller = requireCaller(deps, request);
     await dashboard.ready;
-    const versions = [...dashboard.view.versions.entries()].sort((a, b) => b[1] - a[1]).slice(0, 50).map(([v]) => v);
-    return { ...dashboard.view.facets, versions };
+    const sees = seesOf(caller);
+    const merchant = caller.merchant;
+    const f = figuresFor(dashboard.view, merchant === undefined ? sees : (t) => dashboard.view.byId.get(t)?.merchant === merchant && (!sees || sees(t)));
+    const versions = [...f.versions.entries()].sort((a, b) => b[1] - a[1]).slice(0, 50).map(([v]) => v);
+    return { ...f.facets, versions };
   });
 
   app.get('/api/v1/dashboard/incidents', { schema: { tags: TAGS, summary: 'Incidents, open first, newest first' } }, async (request) => {

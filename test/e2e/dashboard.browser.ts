@@ -44,11 +44,14 @@ export interface WatchedPage {
   script: { bytes: number; files: number };
 }
 
-export async function openPage(browser: Browser, width: number, locale: 'zh-CN' | 'en'): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale });
-  await context.addInitScript((l) => {
-    if (!localStorage.getItem('posops.locale')) localStorage.setItem('posops.locale', l);
-  }, locale);
+/** A fresh browser page; with `locale` the dashboard starts in it, without one it starts in its default (the browser says en-US). */
+export async function openPage(browser: Browser, width: number, locale?: 'zh-CN' | 'en'): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: locale ?? 'en-US', acceptDownloads: true });
+  if (locale) {
+    await context.addInitScript((l) => {
+      if (!localStorage.getItem('posops.locale')) localStorage.setItem('posops.locale', l);
+    }, locale);
+  }
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {

@@ -8,6 +8,9 @@ import { readConfig } from '../../src/config.ts';
 import { generateFleet, writeSimFiles } from '../../src/sim/index.ts';
 import { openStore, upsertRegistry } from '../../src/store/index.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
+import { addUser, setTerminalTenants, upsertTenant } from '../../src/auth/index.ts';
+
+const ACTOR = { actor: 'dashboard-e2e', kind: 'cli' } as const;
 
 export interface DashboardServer {
   server: RunningServer;
@@ -59,4 +62,18 @@ export async function startDashboardServer(opts: { terminals?: number; hours?: n
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Adds a person through the auth module (as `posops users add` does) and logs them in over HTTP. */
+export async function addPerson(s: DashboardServer, u: { username: string; password: string; role: string; merchant?: string; tenant?: string }): Promise<string> {
+  await addUser(s.server.store, ACTOR, u);
+  const res = await fetch(`${s.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u.username, password: u.password }) });
+  if (!res.ok) throw new Error(`login of ${u.username} answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** A tenant tree (parent before child) and which terminals belong to which tenant. */
+export async function assignTenants(s: DashboardServer, tenants: { tenant: string; parent?: string }[], terminals: { terminal: string; tenant: string }[]): Promise<void> {
+  for (const t of tenants) await upsertTenant(s.server.store, t);
+  await setTerminalTenants(s.server.store, terminals);
 }

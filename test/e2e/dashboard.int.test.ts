@@ -2,11 +2,13 @@
 // HTTP, and Debian's Chromium reading it the way staff and merchants do.
 
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../support/eventually.ts';
+import { MERCHANT_EN, MERCHANT_ZH } from '../../web/src/i18n/merchant.ts';
 import { ensureWebBuilt, horizontalOverflow, launchBrowser, openPage, shot, type WatchedPage } from './dashboard.browser.ts';
-import { startDashboardServer, type DashboardServer } from './dashboard.fixture.ts';
+import { addPerson, assignTenants, startDashboardServer, type DashboardServer } from './dashboard.fixture.ts';
 
 type Counts = Record<'ok' | 'degraded' | 'faulty' | 'offline' | 'locked', number>;
 const STATUSES = ['ok', 'degraded', 'faulty', 'offline', 'locked'] as const;
@@ -15,11 +17,20 @@ let server: DashboardServer;
 let browser: Browser;
 const opened: WatchedPage[] = [];
 
-async function api<T>(path: string): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.token}` } });
+async function api<T>(path: string, token = server.token): Promise<T> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(res.status, 200, `${path} answered ${res.status}`);
   return (await res.json()) as T;
 }
+
+async function statusOf(path: string, token: string): Promise<number> {
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  await res.body?.cancel();
+  return res.status;
+}
+
+interface Row { terminal: string; status: keyof Counts; merchant?: string; region?: string; model?: string; cause?: string }
+const allRows = async () => (await api<{ rows: Row[] }>('/api/v1/terminals?limit=500')).rows;
 
 const digits = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
 
@@ -140,6 +151,25 @@ describe('dashboard (real server, Chromium)', { timeout: 180_000 }, () => {
     noErrors(w);
   });
 
+  test('CSV export from the list page: the download holds the API\'s rows for the same filter', async () => {
+    const w = await loggedIn(1280, 'en', '/terminals?status=faulty,offline,degraded&sort=terminal');
+    const { page } = w;
+    await page.locator('.ant-table-row').first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    assert.match(download.suggestedFilename(), /^terminals-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const [header, ...lines] = csv.trim().split('\n');
+    const cols = header!.split(',');
+    assert.deepEqual(cols.slice(0, 3), ['terminal', 'status', 'cause']);
+    const listed = await api<{ total: number; rows: Row[] }>('/api/v1/terminals?status=faulty,offline,degraded&sort=terminal&limit=500');
+    assert.equal(lines.length, listed.total, 'one CSV row per terminal of the filter');
+    // compare at one moment: statuses move with the clock, so only the same refresh of the list is comparable
+    const fromCsv = lines.map((l) => l.split(',').slice(0, 3).join(','));
+    const fromApi = listed.rows.map((r) => [r.terminal, r.status, r.cause ?? ''].join(','));
+    assert.deepEqual(fromCsv, fromApi);
+    noErrors(w);
+  });
+
   test('incidents: list and detail with timeline and what to tell merchants', async () => {
     const incidents = await api<{ incidents: { id: string; count: number }[] }>('/api/v1/dashboard/incidents');
     const w = await loggedIn(1280, 'en', '/incidents');
@@ -194,5 +224,107 @@ describe('dashboard (real server, Chromium)', { timeout: 180_000 }, () => {
     noErrors(w);
   });
 
-  test('merchant login sees only its own terminals', { todo: 'PENDING: merchant users and POST /api/v1/auth/login come with src/auth (security work)' }, () => {});
+  test('merchant login: only that merchant\'s terminals, plain cards in Chinese by default, nothing of others', async () => {
+    const rows = await allRows();
+    const byMerchant = new Map<string, Row[]>();
+    for (const r of rows) if (r.merchant) byMerchant.set(r.merchant, [...(byMerchant.get(r.merchant) ?? []), r]);
+    // the merchant with the most terminals in trouble (at least two terminals)
+    const trouble = (rs: Row[]) => rs.filter((r) => r.status !== 'ok').length;
+    const [merchant, own] = [...byMerchant.entries()].filter(([, rs]) => rs.length >= 2).sort((a, b) => trouble(b[1]) - trouble(a[1]) || b[1].length - a[1].length)[0]!;
+    assert.ok(trouble(own) > 0, 'the chosen merchant has a terminal in trouble');
+    const password = 'shop-owner-password';
+    const token = await addPerson(server, { username: 'shop-owner', password, role: 'merchant', merchant });
+
+    const w = await openPage(browser, 1280);
+    opened.push(w);
+    const { page } = w;
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-username').fill('shop-owner');
+    await page.getByTestId('login-password').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/merchant$/);
+    const cards = page.getByTestId('merchant-card');
+    await eventually(async () => assert.equal(await cards.count(), own.length), 5000, 100);
+    const shown = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-terminal')));
+    assert.deepEqual([...shown].sort(), own.map((r) => r.terminal).sort(), 'exactly the merchant\'s terminals of the registry');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    const now = new Map((await api<{ rows: Row[] }>(`/api/v1/terminals?limit=500&merchant=${merchant}`)).rows.map((r) => [r.terminal, r]));
+    for (const id of shown) {
+      const card = page.locator(`[data-testid="merchant-card"][data-terminal="${id}"]`);
+      const row = now.get(id!)!;
+      const text = (await card.innerText()).replace(/\s+/g, ' ');
+      assert.doesNotMatch(text, /\b[a-z]+\.[a-z_]+\b|\d\.\d|%|confidence|fallback|rssi|dBm/i, `jargon on the card of ${id}: ${text}`);
+      if (row.status === 'ok' || !row.cause) {
+        await card.getByText('工作正常').waitFor();
+        continue;
+      }
+      const zh = MERCHANT_ZH[row.cause];
+      assert.ok(zh, `a merchant text for ${row.cause}`);
+      assert.equal(await card.getByTestId('merchant-problem').textContent(), zh.problem);
+      assert.deepEqual(await card.getByTestId('merchant-steps').locator('li').allTextContents(), zh.steps);
+    }
+    await shot(page, 'merchant-zh-1280');
+
+    // another merchant's terminal, asked for by API and by URL: as if it did not exist
+    const other = rows.find((r) => r.merchant !== merchant)!.terminal;
+    for (const path of [`/api/v1/terminals/${other}/profile`, `/api/v1/terminals/${other}/series`, `/api/v1/terminals/${other}`]) {
+      assert.equal(await statusOf(path, token), 404, path);
+    }
+    for (const path of ['/api/v1/dashboard/overview', '/api/v1/dashboard/incidents']) assert.equal(await statusOf(path, token), 403, path);
+    const list = await api<{ total: number; rows: Row[] }>(`/api/v1/terminals?limit=500&merchant=${rows.find((r) => r.merchant !== merchant)!.merchant}`, token);
+    assert.deepEqual(list.rows.map((r) => r.terminal).sort(), own.map((r) => r.terminal).sort(), 'the merchant filter cannot widen the list');
+    await page.goto(`${server.url}/terminals/${other}`);
+    await page.locator('.ant-alert-error').waitFor();
+    assert.equal(await page.getByTestId('terminal-id').count(), 0, 'nothing of the other terminal is shown');
+    assert.ok(w.errors.every((e) => e.includes('404')), w.errors.join('\n'));
+    w.errors.length = 0;
+
+    await page.goto(`${server.url}/merchant`);
+    await cards.first().waitFor();
+    await page.getByTestId('lang-switch').click();
+    await page.getByText('What to do now').first().waitFor();
+    const firstTrouble = own.find((r) => r.status !== 'ok' && r.cause)!;
+    const enCard = page.locator(`[data-testid="merchant-card"][data-terminal="${firstTrouble.terminal}"]`);
+    assert.equal(await enCard.getByTestId('merchant-problem').textContent(), MERCHANT_EN[now.get(firstTrouble.terminal)!.cause!]!.problem);
+    await shot(page, 'merchant-en-1280');
+    noErrors(w);
+
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const t = await openPage(browser, 768, locale);
+      opened.push(t);
+      await t.context.addInitScript((tok) => localStorage.setItem('posops.token', tok), token);
+      await t.page.goto(`${server.url}/`);
+      await t.page.waitForURL(/\/merchant$/);
+      await eventually(async () => assert.equal(await t.page.getByTestId('merchant-card').count(), own.length), 5000, 100);
+      assert.ok((await horizontalOverflow(t.page)) <= 0, 'the merchant page scrolls sideways');
+      await shot(t.page, `merchant-${locale === 'en' ? 'en' : 'zh'}-768`);
+      noErrors(t);
+    }
+  });
+
+  test('an ops user of an agent sees the counts of its agent\'s subtree only', async () => {
+    const rows = await allRows();
+    const ids = rows.map((r) => r.terminal).sort();
+    const mine = new Set(ids.slice(0, 50));
+    await assignTenants(server, [{ tenant: 'acquirer' }, { tenant: 'agent-a', parent: 'acquirer' }, { tenant: 'sub-a', parent: 'agent-a' }, { tenant: 'agent-b', parent: 'acquirer' }], [
+      ...ids.slice(0, 30).map((terminal) => ({ terminal, tenant: 'agent-a' })),
+      ...ids.slice(30, 50).map((terminal) => ({ terminal, tenant: 'sub-a' })),
+      ...ids.slice(50, 90).map((terminal) => ({ terminal, tenant: 'agent-b' })),
+    ]);
+    const token = await addPerson(server, { username: 'ops-agent-a', password: 'ops-agent-a-password', role: 'ops', tenant: 'agent-a' });
+    type Overview = { total: number; byStatus: Counts; byCause: { cause: string; count: number }[]; byRegion: { name: string; total: number }[]; contracts: { items: { terminal: string }[] } };
+    await eventually(async () => {
+      const [o, all] = await Promise.all([api<Overview>('/api/v1/dashboard/overview', token), allRows()]);
+      const part = all.filter((r) => mine.has(r.terminal));
+      assert.equal(o.total, 50);
+      for (const s of STATUSES) assert.equal(o.byStatus[s], part.filter((r) => r.status === s).length, s);
+      for (const c of o.byCause) assert.equal(c.count, part.filter((r) => r.cause === c.cause).length, c.cause);
+      for (const r of o.byRegion) assert.equal(r.total, part.filter((x) => x.region === r.name && x.status !== 'ok').length, r.name);
+      assert.ok(o.contracts.items.every((c) => mine.has(c.terminal)), 'contracts of the subtree only');
+      const f = await api<{ regions: string[]; models: string[] }>('/api/v1/dashboard/facets', token);
+      assert.deepEqual(f.regions, [...new Set(part.map((r) => r.region!))].sort());
+      assert.deepEqual(f.models, [...new Set(part.map((r) => r.model!))].sort());
+    }, 10_000, 300);
+    assert.equal((await api<{ total: number }>('/api/v1/dashboard/overview')).total, rows.length, 'the unbound admin still sees the whole fleet');
+  });
 });

@@ -1,7 +1,6 @@
 // The merchant's page: only this merchant's terminals, each a plain card — works, or what is wrong and
 // what to do now, step by step. No codes, no jargon.
 
-import { Link } from 'react-router-dom';
 import { Card, Col, Empty, Result, Row, Space, Typography } from 'antd';
 import { Guard } from '../components/load-error.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -15,7 +14,7 @@ function TerminalCard({ row }: { row: TerminalRow }) {
   const works = row.status === 'ok' || !text;
   return (
     <Card size="small" data-testid="merchant-card" data-terminal={row.terminal}
-      title={<Space wrap><Link to={`/terminals/${row.terminal}`}>{row.terminal}</Link><Typography.Text type="secondary">{row.model}</Typography.Text></Space>}
+      title={<Space wrap><Typography.Text strong>{row.terminal}</Typography.Text><Typography.Text type="secondary">{row.model}</Typography.Text></Space>}
       styles={{ header: { background: works ? '#f6ffed' : '#fff2f0' } }}>
       {works ? (
         <Result status="success" title={i18n.t('merchant.works')} subTitle={i18n.t('merchant.worksText')} style={{ padding: 8 }} />
