@@ -16,10 +16,12 @@ export interface Config {
   readonly mqttPort: number;
   readonly mqttHost: string;
   readonly natsUrl: string | undefined;
+  readonly natsStream: string;
   readonly maxBodyBytes: number;
   readonly maxQueue: number;
   readonly logLevel: LogLevel;
   readonly retentionDays: number;
+  readonly snapshotMinutes: number;
   readonly auth: AuthMode;
   readonly demo: boolean;
 }
@@ -46,11 +48,13 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   { key: 'mqttUrl', env: 'MQTT_URL', flag: '--mqtt-url', kind: 'url', default: undefined, meaning: 'external MQTT broker (Mosquitto, EMQX) to take events from instead of the embedded one' },
   { key: 'mqttPort', env: 'POSOPS_MQTT_PORT', flag: '--mqtt-port', kind: 'port', default: 1884, meaning: 'port of the embedded MQTT broker (1883 is left to Mosquitto; 0 picks a free port)' },
   { key: 'mqttHost', env: 'POSOPS_MQTT_HOST', flag: '--mqtt-host', kind: 'string', default: '127.0.0.1', meaning: 'address the embedded MQTT broker listens on' },
-  { key: 'natsUrl', env: 'NATS_URL', flag: '--nats-url', kind: 'url', default: undefined, meaning: 'NATS JetStream server for the event log at scale' },
+  { key: 'natsUrl', env: 'NATS_URL', flag: '--nats-url', kind: 'url', default: undefined, meaning: 'NATS JetStream server: the event log goes to a JetStream stream instead of local segment files' },
+  { key: 'natsStream', env: 'POSOPS_NATS_STREAM', flag: '--nats-stream', kind: 'string', default: 'POSOPS_EVENTS', meaning: 'JetStream stream name of the event log (with `--nats-url`)' },
   { key: 'maxBodyBytes', env: 'POSOPS_MAX_BODY_BYTES', flag: '--max-body-bytes', kind: 'bytes', default: 10 * 1024 * 1024, meaning: 'largest HTTP request body accepted (413 above it)' },
   { key: 'maxQueue', env: 'POSOPS_MAX_QUEUE', flag: '--max-queue', kind: 'count', default: 200_000, meaning: 'events waiting to be made durable before ingest answers 503 with Retry-After' },
   { key: 'logLevel', env: 'POSOPS_LOG_LEVEL', flag: '--log-level', kind: { oneOf: LOG_LEVELS }, default: 'info', meaning: 'server log level' },
   { key: 'retentionDays', env: 'POSOPS_RETENTION_DAYS', flag: '--retention-days', kind: 'days', default: 30, meaning: 'days of raw events kept in the event log' },
+  { key: 'snapshotMinutes', env: 'POSOPS_SNAPSHOT_MINUTES', flag: '--snapshot-minutes', kind: 'count', default: 5, meaning: 'minutes between engine snapshots (a restart replays the event log only from the last one; one is also taken on shutdown)' },
   { key: 'auth', env: 'POSOPS_AUTH', flag: '--auth', kind: { oneOf: ['token', 'off'] }, default: 'token', meaning: '`token`: bearer tokens and terminal credentials; `off`: no authentication (tests only)' },
   { key: 'demo', env: 'POSOPS_DEMO', flag: '--demo', kind: 'boolean', default: false, meaning: 'also run a simulated fleet with faults' },
 ];

@@ -12,6 +12,7 @@ import { authPreHandler, type Authenticator } from './auth-hook.ts';
 import { diagnosisRoutes } from './diagnosis.routes.ts';
 import { installErrorHandler } from './errors.ts';
 import { eventsRoutes } from './events.routes.ts';
+import { historyRoutes, type HistoryDeps } from './history.routes.ts';
 import { createMetrics, type ServerMetrics } from './metrics.ts';
 import { systemRoutes } from './system.routes.ts';
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   authenticator: Authenticator;
   /** Registry facts about one terminal; none when absent. */
   findTerminal?: (terminal: string) => Promise<RegistryTerminal | undefined>;
+  /** A terminal's diagnosis history (the store); without it the history route is not offered. */
+  history?: HistoryDeps['history'];
   /** The clock diagnoses are made at; defaults to Date.now. */
   now?: () => number;
   metrics?: ServerMetrics;
@@ -67,6 +70,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
       findTerminal: deps.findTerminal ?? (async () => undefined),
     }),
   );
+  if (deps.history) void app.register(historyRoutes({ history: deps.history }));
   for (const plugin of deps.plugins ?? []) void app.register(plugin);
   return app;
 }

@@ -2,19 +2,29 @@
 // transport and the HTTP listener. createApp() builds; this file opens and closes.
 
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
-import { createEngine, type Engine } from '../engine/index.ts';
-import { createIngestor, readEvents, type Ingestor } from '../ingest/index.ts';
+import type { Engine } from '../engine/index.ts';
+import { createIngestor, type Ingestor } from '../ingest/index.ts';
 import { connectMqttBroker, startMqttBroker, type MqttTransport } from '../ingest/mqtt.ts';
-import { openSegmentLog, type EventLog } from '../log/index.ts';
-import { findTerminal, getKv, loadRegistry, openStore, setKv, type Store } from '../store/index.ts';
+import { findTerminal, getKv, listDiagnosisHistory, loadRegistry, openStore, setKv, type Store } from '../store/index.ts';
 import { registerDashboardRoutes, serveWebApp, type Dashboard } from '../dashboard/index.ts';
 import { createApp } from './app.ts';
 import { authRoutes, createAuth, ensureFirstAdmin, login, type Auth } from '../auth/index.ts';
 import { createOpenAuthenticator, type Authenticator } from './auth-hook.ts';
+import { createDiagnosisRecorder, createServerEvents, type ServerEvents } from './diagnosis.recorder.ts';
+import { restoreEngine } from './engine.restore.ts';
 import { createMetrics } from './metrics.ts';
+import { openEventLog, startPersistence, type Persistence } from './persistence.ts';
+
+/** Knobs of startServer that are not user configuration (tests, the demo). */
+export interface StartOptions {
+  /** The clock diagnoses are made at (default Date.now; the demo uses its simulated clock). */
+  now?: () => number;
+  /** Milliseconds between diagnosis ticks (history, states, incidents into the store). Default 5000. */
+  tickMs?: number;
+}
 
 export interface RunningServer {
   /** Base address of the HTTP server, e.g. http://127.0.0.1:8080 */
@@ -34,23 +44,29 @@ export interface RunningServer {
   readonly ingestor: Ingestor;
   readonly engine: Engine;
   readonly mqtt: MqttTransport;
-  /** Events replayed from the log into the engine at start. */
+  /** Events replayed from the log into the engine at start (only those after the snapshot when there was one). */
   readonly replayed: number;
+  /** The log offset the start-up replay began at (0: no usable snapshot, the whole log). */
+  readonly replayedFrom: number;
+  /** incident.opened / incident.changed / incident.resolved / diagnosis.changed, after they are in the store. */
+  readonly events: ServerEvents;
+  /** Writes what changed in the diagnoses to the store now (also runs every few seconds). */
+  persistDiagnoses(): Promise<void>;
+  /** Stores an engine snapshot now (also runs every --snapshot-minutes and on stop). */
+  snapshotEngine(): Promise<void>;
   /** Re-reads the registry from the store into the engine and the dashboard (after an import). */
   reloadRegistry(): Promise<void>;
   stop(): Promise<void>;
 }
 
-const DAY_MS = 86_400_000;
-
-/** Feeds every event of the log into the engine; returns how many. */
-async function replayLog(log: EventLog, engine: Engine): Promise<number> {
-  let count = 0;
-  for await (const { event } of readEvents(log, 0)) {
-    engine.observe(event);
-    count++;
-  }
-  return count;
+/** Tells the dashboard whenever a tick changed diagnoses or incidents (it re-reads the diagnosis then). */
+function subscribeToChanges(events: ServerEvents, listener: (changes?: readonly unknown[]) => void): () => void {
+  const names = ['diagnosis.changed', 'incident.opened', 'incident.changed', 'incident.resolved'] as const;
+  const nudge = () => listener();
+  for (const name of names) events.on(name, nudge);
+  return () => {
+    for (const name of names) events.off(name, nudge);
+  };
 }
 
 async function authenticatorFor(config: Config, store: Store): Promise<{ authenticator: Authenticator; auth?: Auth; createdAdmin?: { username: string; password: string }; createdAdminToken?: string; adminToken?: string }> {
@@ -62,7 +78,8 @@ async function authenticatorFor(config: Config, store: Store): Promise<{ authent
 }
 
 /** Opens everything and starts listening. Resources opened before a failure are closed again. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const now = options.now ?? Date.now;
   const data = resolve(config.data);
   await mkdir(data, { recursive: true });
   const closers: (() => Promise<void>)[] = [];
@@ -73,20 +90,28 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     const store = await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: data });
     closers.push(() => store.close());
-    const log = await openSegmentLog(join(data, 'log'), { retentionMs: config.retentionDays * DAY_MS });
+    let persistence: Persistence | undefined;
+    // runs after ingest has drained (closers run in reverse): the last diagnoses and snapshot
+    closers.push(async () => persistence?.stop());
+    const { log, logId } = await openEventLog(config, data);
     closers.push(() => log.close());
     const ingestor = await createIngestor({ log, maxQueue: config.maxQueue });
     closers.push(() => ingestor.close());
     const auth = await authenticatorFor(config, store);
-    const rawEngine = createEngine({ registry: await loadRegistry(store) });
-    const replayed = await replayLog(log, rawEngine);
-    ingestor.onEvent((event) => rawEngine.observe(event));
+    const restored = await restoreEngine({ store, log, logId, registry: await loadRegistry(store) });
+    const rawEngine = restored.engine;
+    let covered = restored.next;
+    ingestor.onEvent((event, offset) => {
+      rawEngine.observe(event);
+      covered = offset + 1;
+    });
     // persistent tamper locks: a locked terminal stays locked in every diagnosis until an admin unlocks it
     const engine = auth.auth ? auth.auth.tamper.wrap(rawEngine) : rawEngine;
     if (auth.auth) {
       const tamper = auth.auth.tamper;
       ingestor.onEvent((event) => tamper.observe(event));
     }
+    const events = createServerEvents();
     const metrics = createMetrics(ingestor, { defaultMetrics: true });
     const mqtt = config.mqttUrl
       ? await connectMqttBroker({ url: config.mqttUrl, ingestor, onRefused: metrics.countMqttRefused })
@@ -102,10 +127,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     let dashboardView: Dashboard | undefined;
     const dashboard = async (app: FastifyInstance) => {
       dashboardView = registerDashboardRoutes(app, {
-        diagnosis: () => engine.diagnose(Date.now()),
+        diagnosis: () => engine.diagnose(now()),
         registry: () => loadRegistry(store),
-        now: Date.now,
-        subscribe: (listener) => ingestor.onEvent(() => listener()),
+        now,
+        subscribe: (listener) => subscribeToChanges(events, listener),
         events: (listener) => ingestor.onEvent(listener),
         log,
         kv: { get: (key) => getKv(store, key), set: (key, value) => setKv(store, key, value) },
@@ -119,12 +144,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
       metrics,
       authenticator: auth.authenticator,
       findTerminal: (t) => findTerminal(store, t),
+      history: (q) => listDiagnosisHistory(store, q),
+      now,
       plugins: auth.auth ? [authRoutes(auth.auth), dashboard] : [dashboard],
     });
     closers.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    const recorder = createDiagnosisRecorder({ store, engine, events, now });
+    persistence = startPersistence({
+      store, engine: rawEngine, recorder, logId, covered: () => covered, now,
+      tickMs: options.tickMs ?? 5000, snapshotMs: config.snapshotMinutes * 60_000, log: app.log,
+    });
     let stopped: Promise<void> | undefined;
     return {
       url: `http://${config.host}:${port}`,
@@ -138,7 +170,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
       ingestor,
       engine,
       mqtt,
-      replayed,
+      replayed: restored.replayed,
+      replayedFrom: restored.from,
+      events,
+      persistDiagnoses: () => recorder.tick(),
+      snapshotEngine: () => persistence!.snapshot(),
       async reloadRegistry() {
         engine.setRegistry(await loadRegistry(store));
         await dashboardView?.reloadRegistry();
