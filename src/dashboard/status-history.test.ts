@@ -18,7 +18,7 @@ test('the first status sample follows the first diagnosis tick, not the start', 
     subscribe: (fn) => ((tick = () => fn()), () => undefined),
   });
   await dashboard.ready;
-  assert.deepEqual(dashboard.history.samples, [], 'no sample at the start');
+  assert.equal(dashboard.history.samples.length, 0, 'no sample at the start');
   report = {
     ...report,
     terminals: [{ terminal: 'T1', status: 'faulty', diagnoses: [{ cause: 'hw.chip_reader', confidence: 0.9, since: '2026-11-20T09:30:00Z', evidence: ['e'], remedy: ['r'] }] }],

@@ -17,6 +17,8 @@ export interface DashboardServer {
   url: string;
   token: string;
   dir: string;
+  /** Stops the server and starts it again on the same data (new port; sessions survive). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,16 +54,22 @@ export async function startDashboardServer(opts: { terminals?: number; hours?: n
   const token = server.createdAdminToken;
   if (!token) throw new Error('the server did not create a first admin token');
   await postEvents(server.url, token, await readFile(join(dir, 'sim', 'events.ndjson'), 'utf8'));
-  return {
+  const running: DashboardServer = {
     server,
     url: server.url,
     token,
     dir,
+    async restart() {
+      await running.server.stop();
+      running.server = await startServer(config);
+      running.url = running.server.url;
+    },
     async close() {
-      await server.stop();
+      await running.server.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return running;
 }
 
 /** Adds a person through the auth module (as `posops users add` does) and logs them in over HTTP. */

@@ -155,18 +155,20 @@ describe('dashboard (real server, Chromium)', { timeout: 180_000 }, () => {
     const w = await loggedIn(1280, 'en', '/terminals?status=faulty,offline,degraded&sort=terminal');
     const { page } = w;
     await page.locator('.ant-table-row').first().waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-    assert.match(download.suggestedFilename(), /^terminals-\d{4}-\d{2}-\d{2}\.csv$/);
-    const csv = await readFile((await download.path())!, 'utf8');
-    const [header, ...lines] = csv.trim().split('\n');
-    const cols = header!.split(',');
-    assert.deepEqual(cols.slice(0, 3), ['terminal', 'status', 'cause']);
-    const listed = await api<{ total: number; rows: Row[] }>('/api/v1/terminals?status=faulty,offline,degraded&sort=terminal&limit=500');
-    assert.equal(lines.length, listed.total, 'one CSV row per terminal of the filter');
-    // compare at one moment: statuses move with the clock, so only the same refresh of the list is comparable
-    const fromCsv = lines.map((l) => l.split(',').slice(0, 3).join(','));
-    const fromApi = listed.rows.map((r) => [r.terminal, r.status, r.cause ?? ''].join(','));
-    assert.deepEqual(fromCsv, fromApi);
+    // statuses move with the clock: the download and the API answer are compared at one settled moment
+    await eventually(async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+      assert.match(download.suggestedFilename(), /^terminals-\d{4}-\d{2}-\d{2}\.csv$/);
+      const csv = await readFile((await download.path())!, 'utf8');
+      const [header, ...lines] = csv.trim().split('\n');
+      assert.deepEqual(header!.split(',').slice(0, 3), ['terminal', 'status', 'cause']);
+      const listed = await api<{ total: number; rows: Row[] }>('/api/v1/terminals?status=faulty,offline,degraded&sort=terminal&limit=500');
+      assert.ok(listed.total > 0 && listed.total <= 500);
+      assert.equal(lines.length, listed.total, 'one CSV row per terminal of the filter');
+      const fromCsv = lines.map((l) => l.split(',').slice(0, 3).join(','));
+      const fromApi = listed.rows.map((r) => [r.terminal, r.status, r.cause ?? ''].join(','));
+      assert.deepEqual(fromCsv, fromApi);
+    }, 15_000, 500);
     noErrors(w);
   });
 
@@ -326,5 +328,17 @@ describe('dashboard (real server, Chromium)', { timeout: 180_000 }, () => {
       assert.deepEqual(f.models, [...new Set(part.map((r) => r.model!))].sort());
     }, 10_000, 300);
     assert.equal((await api<{ total: number }>('/api/v1/dashboard/overview')).total, rows.length, 'the unbound admin still sees the whole fleet');
+  });
+
+  test('after a restart the terminal charts still show the last 48 hours', async () => {
+    const id = (await allRows()).find((r) => r.status === 'faulty')!.terminal;
+    const before = await api<{ points: { t: number }[]; events: unknown[] }>(`/api/v1/terminals/${id}/series`);
+    assert.ok(before.points.length > 3, 'a recorded history before the restart');
+    await server.restart();
+    await eventually(async () => {
+      const after = await api<{ points: { t: number }[]; events: unknown[] }>(`/api/v1/terminals/${id}/series`);
+      assert.deepEqual(after.points.map((p) => p.t), before.points.map((p) => p.t));
+      assert.equal(after.events.length, before.events.length);
+    }, 15_000, 300);
   });
 });

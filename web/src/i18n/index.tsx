@@ -17,6 +17,8 @@ export interface I18n {
   locale: Locale;
   setLocale(l: Locale): void;
   t(key: MessageKey, vars?: Record<string, string | number>): string;
+  /** Whether `key` is a message (for keys built from data, e.g. `entry.${mode}`). */
+  has(key: string): key is MessageKey;
   num(n: number | undefined, opts?: Intl.NumberFormatOptions): string;
   pct(n: number | undefined): string;
   date(iso: string | number | undefined): string;
@@ -48,6 +50,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
         return s;
       },
+      has: (key): key is MessageKey => Object.hasOwn(dict, key),
       num: (n, opts) => (n === undefined ? '—' : opts ? new Intl.NumberFormat(locale, opts).format(n) : nf.format(n)),
       pct: (n) => (n === undefined ? '—' : pf.format(n)),
       date: (x) => (x === undefined ? '—' : df.format(toDate(x))),

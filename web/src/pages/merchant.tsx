@@ -15,12 +15,12 @@ function TerminalCard({ row }: { row: TerminalRow }) {
   return (
     <Card size="small" data-testid="merchant-card" data-terminal={row.terminal}
       title={<Space wrap><Typography.Text strong>{row.terminal}</Typography.Text><Typography.Text type="secondary">{row.model}</Typography.Text></Space>}
-      styles={{ header: { background: works ? '#f6ffed' : '#fff2f0' } }}>
+      style={{ height: '100%' }} styles={{ header: { background: works ? '#f6ffed' : '#fff2f0' } }}>
       {works ? (
         <Result status="success" title={i18n.t('merchant.works')} subTitle={i18n.t('merchant.worksText')} style={{ padding: 8 }} />
       ) : (
         <>
-          <Typography.Title level={5} type="danger">{i18n.t('merchant.whatWrong')}</Typography.Title>
+          <Typography.Title level={5} type="danger" style={{ marginTop: 0 }}>{i18n.t('merchant.whatWrong')}</Typography.Title>
           <Typography.Paragraph data-testid="merchant-problem" style={{ fontSize: 16 }}>{text.problem}</Typography.Paragraph>
           <Typography.Title level={5}>{i18n.t('merchant.whatToDo')}</Typography.Title>
           <ol className="merchant-steps" data-testid="merchant-steps">{text.steps.map((s, i) => <li key={i}>{s}</li>)}</ol>

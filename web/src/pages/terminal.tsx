@@ -49,6 +49,17 @@ function lineOption(points: SeriesPoint[], key: 'rssi' | 'rtt' | 'battery' | 'te
   };
 }
 
+function eventType(type: string, i18n: I18n): string {
+  const k = `event.${type}`;
+  return i18n.has(k) ? i18n.t(k) : type;
+}
+
+/** Entry modes and the timeout pseudo-code in the reader's language; response codes stay codes. */
+function seriesName(key: 'readFail' | 'declines', name: string, i18n: I18n): string {
+  const k = key === 'readFail' ? `entry.${name}` : `decline.${name}`;
+  return i18n.has(k) ? i18n.t(k) : name;
+}
+
 function stackOption(points: SeriesPoint[], key: 'readFail' | 'declines', i18n: I18n) {
   const names = [...new Set(points.flatMap((p) => Object.keys(p[key])))].sort();
   const fmt = new Intl.DateTimeFormat(i18n.locale, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
@@ -58,7 +69,7 @@ function stackOption(points: SeriesPoint[], key: 'readFail' | 'declines', i18n: 
     grid: { left: 36, right: 12, top: 32, bottom: 24 },
     xAxis: { type: 'time', axisLabel: { formatter: (v: number) => fmt.format(v), hideOverlap: true } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: names.map((n) => ({ name: n, type: 'bar', stack: key, barMaxWidth: 14, data: points.map((p) => [p.t, p[key][n] ?? 0]) })),
+    series: names.map((n) => ({ name: seriesName(key, n, i18n), type: 'bar', stack: key, barMaxWidth: 14, data: points.map((p) => [p.t, p[key][n] ?? 0]) })),
   };
 }
 
@@ -111,7 +122,7 @@ function Events({ series, i18n }: { series?: Series; i18n: I18n }) {
   return (
     <div style={{ maxHeight: 420, overflowY: 'auto', paddingTop: 8 }}>
       <Timeline items={series.events.map((e, i) => ({ key: i, color: colors[e.level],
-        content: <span><Typography.Text type="secondary" className="nowrap">{i18n.dateTime(e.ts)}</Typography.Text> <Tag>{e.type}</Tag>{e.text}</span> }))} />
+        content: <span><Typography.Text type="secondary" className="nowrap">{i18n.dateTime(e.ts)}</Typography.Text> <Tag>{eventType(e.type, i18n)}</Tag>{e.text}</span> }))} />
     </div>
   );
 }
