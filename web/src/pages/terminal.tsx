@@ -26,11 +26,11 @@ function DiagnosisCard({ d, i18n, index }: { d: Diagnosis; i18n: I18n; index: nu
       </Space>}>
       <Row gutter={[16, 8]}>
         <Col xs={24} md={12}>
-          <Typography.Title level={5}>{i18n.t('terminal.evidence')}</Typography.Title>
+          <Typography.Title level={5} style={{ marginTop: 0 }}>{i18n.t('terminal.evidence')}</Typography.Title>
           <ul className="evidence" data-testid="evidence">{evidence.map((e, i) => <li key={i}>{e}</li>)}</ul>
         </Col>
         <Col xs={24} md={12}>
-          <Typography.Title level={5}>{i18n.t('terminal.remedy')}</Typography.Title>
+          <Typography.Title level={5} style={{ marginTop: 0 }}>{i18n.t('terminal.remedy')}</Typography.Title>
           <ol className="remedy" data-testid="remedy">{remedy.map((r, i) => <li key={i}>{r}</li>)}</ol>
         </Col>
       </Row>
@@ -38,14 +38,25 @@ function DiagnosisCard({ d, i18n, index }: { d: Diagnosis; i18n: I18n; index: nu
   );
 }
 
-function lineOption(points: SeriesPoint[], key: 'rssi' | 'rtt' | 'battery' | 'temp', color: string, i18n: I18n) {
+/** [t, value] pairs with a null where buckets are missing, so the line breaks instead of bridging hours without data. */
+function withGaps(points: SeriesPoint[], key: 'rssi' | 'rtt' | 'battery' | 'temp', bucketMs: number): [number, number | null][] {
+  const out: [number, number | null][] = [];
+  for (const p of points) {
+    const prev = out.at(-1);
+    if (prev && p.t - prev[0] > bucketMs) out.push([prev[0] + bucketMs, null]);
+    out.push([p.t, p[key] ?? null]);
+  }
+  return out;
+}
+
+function lineOption(points: SeriesPoint[], key: 'rssi' | 'rtt' | 'battery' | 'temp', color: string, i18n: I18n, bucketMs: number) {
   const fmt = new Intl.DateTimeFormat(i18n.locale, { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
   return {
     tooltip: { trigger: 'axis' },
     grid: { left: 44, right: 12, top: 12, bottom: 24 },
     xAxis: { type: 'time', axisLabel: { formatter: (v: number) => fmt.format(v), hideOverlap: true } },
     yAxis: { type: 'value', scale: true },
-    series: [{ type: 'line', color, showSymbol: points.length < 4, connectNulls: true, data: points.map((p) => [p.t, p[key] ?? null]) }],
+    series: [{ type: 'line', color, showSymbol: points.length < 4, connectNulls: false, data: withGaps(points, key, bucketMs) }],
   };
 }
 
@@ -76,10 +87,10 @@ function stackOption(points: SeriesPoint[], key: 'readFail' | 'declines', i18n: 
 function Charts({ series, i18n }: { series: Series; i18n: I18n }) {
   const p = series.points;
   const charts = useMemo(() => [
-    { key: 'signal', title: i18n.t('chart.signal'), has: p.some((x) => x.rssi !== undefined), option: lineOption(p, 'rssi', '#1668dc', i18n) },
-    { key: 'rtt', title: i18n.t('chart.rtt'), has: p.some((x) => x.rtt !== undefined), option: lineOption(p, 'rtt', '#13a8a8', i18n) },
-    { key: 'battery', title: i18n.t('chart.battery'), has: p.some((x) => x.battery !== undefined), option: lineOption(p, 'battery', '#52c41a', i18n) },
-    { key: 'temp', title: i18n.t('chart.temp'), has: p.some((x) => x.temp !== undefined), option: lineOption(p, 'temp', '#fa541c', i18n) },
+    { key: 'signal', title: i18n.t('chart.signal'), has: p.some((x) => x.rssi !== undefined), option: lineOption(p, 'rssi', '#1668dc', i18n, series.bucketMs) },
+    { key: 'rtt', title: i18n.t('chart.rtt'), has: p.some((x) => x.rtt !== undefined), option: lineOption(p, 'rtt', '#13a8a8', i18n, series.bucketMs) },
+    { key: 'battery', title: i18n.t('chart.battery'), has: p.some((x) => x.battery !== undefined), option: lineOption(p, 'battery', '#52c41a', i18n, series.bucketMs) },
+    { key: 'temp', title: i18n.t('chart.temp'), has: p.some((x) => x.temp !== undefined), option: lineOption(p, 'temp', '#fa541c', i18n, series.bucketMs) },
     { key: 'readFail', title: i18n.t('chart.readFail'), has: p.some((x) => Object.keys(x.readFail).length > 0), option: stackOption(p, 'readFail', i18n) },
     { key: 'declines', title: i18n.t('chart.declines'), has: p.some((x) => Object.keys(x.declines).length > 0), option: stackOption(p, 'declines', i18n) },
   ], [p, i18n]);
@@ -113,7 +124,7 @@ function Facts({ profile, i18n }: { profile: Profile; i18n: I18n }) {
     { key: 'installed', label: i18n.t('fact.installed'), children: date(f.installed) },
     { key: 'apps', label: i18n.t('fact.apps'), children: Array.isArray(f.apps) && f.apps.length ? f.apps.join(', ') : '—' },
   ];
-  return <Descriptions size="small" bordered column={{ xs: 1, sm: 2 }} items={items} data-testid="facts" />;
+  return <Descriptions size="small" bordered column={{ xs: 1, sm: 1, md: 1, lg: 1, xl: 2, xxl: 2 }} items={items} data-testid="facts" />;
 }
 
 function Events({ series, i18n }: { series?: Series; i18n: I18n }) {
@@ -145,7 +156,7 @@ export default function Terminal() {
                 <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="terminal-incident"
                   title={<span>{i18n.t('terminal.incident')}: <Link to={`/incidents/${p.incident.id}`}>{session.causeName(p.incident.cause)}</Link> · {scopeText(p.incident.scope)} · {i18n.num(p.incident.count)}</span>} />
               )}
-              <Typography.Title level={5}>{i18n.t('terminal.diagnoses')}</Typography.Title>
+              <Typography.Title level={5} style={{ marginTop: 0 }}>{i18n.t('terminal.diagnoses')}</Typography.Title>
               {p.diagnoses.length === 0 ? <Typography.Text>{i18n.t('terminal.noDiagnoses')}</Typography.Text> : (
                 <Space orientation="vertical" size={8} style={{ width: '100%' }}>
                   {p.diagnoses.map((d, i) => <DiagnosisCard key={`${d.cause}-${i}`} d={d} i18n={i18n} index={i} />)}
