@@ -24,12 +24,15 @@ interface EngineSnapshot {
   v: 1;
   clock: { now: number; first: number };
   states: unknown;
+  /** The fleet correlator's state (absent in snapshots written before it was kept). */
+  correlator?: unknown;
 }
 
 export function createEngine(opts: { registry: Registry; snapshot?: unknown }): Engine {
   const states = new Map<string, TerminalState>();
   const clock = new ArrivalClock();
-  const correlator: FleetCorrelator = createCorrelator(opts.registry);
+  const snap = opts.snapshot as EngineSnapshot | undefined;
+  const correlator: FleetCorrelator = createCorrelator(opts.registry, snap?.v === 1 ? snap.correlator : undefined);
   let registry = opts.registry;
   let byTerminal = new Map<string, RegistryTerminal>();
   let models = new Map<string, RegistryModel>();
@@ -41,7 +44,6 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
     models = new Map(r.models.map((m) => [m.model, m]));
   };
   setRegistry(opts.registry);
-  const snap = opts.snapshot as EngineSnapshot | undefined;
   if (snap?.v === 1) {
     clock.restore(snap.clock);
     for (const [t, s] of restoreStates(snap.states)) states.set(t, s);
@@ -84,7 +86,7 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
       correlator.setRegistry(r);
     },
     snapshot(): EngineSnapshot {
-      return { v: 1, clock: clock.toJSON(), states: snapshotStates(states) };
+      return { v: 1, clock: clock.toJSON(), states: snapshotStates(states), correlator: correlator.snapshot() };
     },
   };
 }

@@ -37,6 +37,19 @@ export class Buckets<T> {
     }
   }
 
+  /** [bucket key, bucket] pairs, for a snapshot. */
+  entries(): [number, T][] {
+    return [...this.map];
+  }
+
+  /** Puts back what entries() gave. */
+  restore(entries: readonly [number, T][]): void {
+    for (const [key, bucket] of entries) {
+      this.map.set(key, bucket);
+      if (key > this.newest) this.newest = key;
+    }
+  }
+
   private advance(key: number): void {
     this.newest = key;
     const oldest = key - Math.ceil(this.keepMs / this.widthMs);

@@ -5,28 +5,48 @@ import type { Incident, PosEvent, Registry } from '../../domain/index.ts';
 import { HOUR } from './buckets.ts';
 import { FleetIndex } from './fleet.ts';
 import { announcedHosts, announcedMaintenance, slowHosts, unannouncedMaintenance } from './host.incidents.ts';
-import { HostTracker } from './host.ts';
-import { IssuerTracker } from './issuer.ts';
-import { LivenessTracker } from './liveness.ts';
+import { HostTracker, type HostSnapshot } from './host.ts';
+import { IssuerTracker, type IssuerSnapshot } from './issuer.ts';
+import { LivenessTracker, livenessRows, restoreLiveness, type LivenessRow } from './liveness.ts';
 import { carrierOutages } from './outage.ts';
-import { UpdateTracker } from './update.ts';
+import { UpdateTracker, type UpdateSnapshot } from './update.ts';
 
 export interface FleetCorrelator {
   observe(event: PosEvent): void;
   setRegistry(registry: Registry): void;
   /** Active incidents at `now` (epoch ms), with evidence in English and Chinese. */
   incidents(now: number): Incident[];
+  /** Plain JSON of everything folded so far; give it back to createCorrelator(registry, snapshot). */
+  snapshot(): unknown;
+}
+
+interface CorrelatorSnapshot {
+  v: 1;
+  pruned: number | null;
+  live: LivenessRow[];
+  hosts: HostSnapshot;
+  issuers: IssuerSnapshot;
+  updates: UpdateSnapshot;
 }
 
 const CAUSE_ORDER = ['provider.maintenance', 'provider.issuer_down', 'net.host_slow', 'net.carrier_outage', 'sw.incompatible_update'];
 
-export function createCorrelator(registry: Registry): FleetCorrelator {
+/** `snapshot`: what snapshot() returned (after a JSON round trip); anything else starts empty. */
+export function createCorrelator(registry: Registry, snapshot?: unknown): FleetCorrelator {
   const fleet = new FleetIndex(registry);
   const live = new LivenessTracker(fleet);
   const hosts = new HostTracker(fleet);
   const issuers = new IssuerTracker();
   const updates = new UpdateTracker(fleet);
   let pruned = -Infinity;
+  const snap = snapshot as CorrelatorSnapshot | undefined;
+  if (snap?.v === 1) {
+    restoreLiveness(live, snap.live);
+    hosts.restore(snap.hosts);
+    issuers.restore(snap.issuers);
+    updates.restore(snap.updates);
+    pruned = snap.pruned ?? -Infinity;
+  }
 
   function prune(now: number): void {
     if (now - pruned < 10 * 60_000) return;
@@ -54,14 +74,16 @@ export function createCorrelator(registry: Registry): FleetCorrelator {
       const inMaintenance = new Set(maintenance.flatMap((i) => i.terminals));
       const slow = slowHosts(hosts, now, announced);
       const hostWide = new Set([...inMaintenance, ...slow.flatMap((i) => i.terminals)]);
-      const found = [
-        ...maintenance,
-        ...issuers.incidents(now, (t) => inMaintenance.has(t)),
-        ...slow,
-        ...carrierOutages(live, now, hostWide),
-        ...updates.incidents(now),
-      ];
+      const others = [...maintenance, ...slow, ...carrierOutages(live, now, hostWide), ...updates.incidents(now)];
+      // A terminal whose whole service is down or slow (or crashing) has that as its cause, even
+      // if one of its cards also met the failing issuer.
+      const explained = new Set(others.flatMap((i) => i.terminals));
+      const found = [...others, ...issuers.incidents(now, (t) => explained.has(t))];
       return found.sort((a, b) => CAUSE_ORDER.indexOf(a.cause) - CAUSE_ORDER.indexOf(b.cause) || (a.id ?? '').localeCompare(b.id ?? ''));
+    },
+    snapshot(): CorrelatorSnapshot {
+      const finite = Number.isFinite(pruned) ? pruned : null;
+      return { v: 1, pruned: finite, live: livenessRows(live), hosts: hosts.snapshot(), issuers: issuers.snapshot(), updates: updates.snapshot() };
     },
   };
 }

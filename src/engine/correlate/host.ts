@@ -89,6 +89,31 @@ export class HostTracker {
     return state;
   }
 
+  snapshot(): HostSnapshot {
+    const out: HostSnapshot = {};
+    for (const [host, s] of this.hosts) {
+      out[host] = {
+        b: s.buckets.entries().map(([k, b]) => [k, b.rttSum, b.rttN, b.latSum, b.latN, b.txn, b.fail]),
+        e: marks(s.elevated),
+        f: marks(s.failing),
+        base: s.baseline,
+        key: s.baselineKey,
+      };
+    }
+    return out;
+  }
+
+  restore(snap: HostSnapshot | undefined): void {
+    for (const [host, x] of Object.entries(snap ?? {})) {
+      const state = this.state(host, -Infinity);
+      state.buckets.restore(x.b.map(([k, rttSum, rttN, latSum, latN, txn, fail]) => [k, { rttSum, rttN, latSum, latN, txn, fail }]));
+      state.elevated = new Map(x.e.map(([t, first, last, n]) => [t, { first, last, n }]));
+      state.failing = new Map(x.f.map(([t, first, last, n]) => [t, { first, last, n }]));
+      state.baseline = x.base;
+      state.baselineKey = x.key;
+    }
+  }
+
   /** Drops marks not refreshed since `before`. */
   prune(before: number): void {
     for (const state of this.hosts.values()) {
@@ -97,6 +122,14 @@ export class HostTracker {
       }
     }
   }
+}
+
+type MarkRow = [terminal: string, first: number, last: number, n: number];
+
+export type HostSnapshot = Record<string, { b: [number, number, number, number, number, number, number][]; e: MarkRow[]; f: MarkRow[]; base: Baseline; key: number }>;
+
+function marks(map: Map<string, Mark>): MarkRow[] {
+  return [...map].map(([t, m]) => [t, m.first, m.last, m.n]);
 }
 
 function mark(map: Map<string, Mark>, terminal: string, ts: number): void {

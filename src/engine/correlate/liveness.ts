@@ -96,6 +96,10 @@ export class LivenessTracker {
     this.erring.add(terminal);
   }
 
+  restoreSeen(terminal: string, l: Liveness, last: number): void {
+    if (last > -Infinity) this.moveSeen(terminal, l, last);
+  }
+
   private moveSeen(terminal: string, l: Liveness, ts: number): void {
     if (l.last > -Infinity) this.bySeen.get(Math.floor(l.last / INDEX_MS))?.delete(terminal);
     l.last = ts;
@@ -122,6 +126,31 @@ export class LivenessTracker {
       if (!l || l.netErrors.every((t) => t < before)) this.erring.delete(terminal);
     }
   }
+}
+
+/** One terminal's liveness as a compact row: -Infinity (never) is written as null. */
+export type LivenessRow = [terminal: string, first: number, last: number | null, lastHb: number | null, gap: number, heartbeats: number, cellular: 0 | 1, carrier: string | null, slots: number, netErrors: number[]];
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function livenessRows(live: LivenessTracker): LivenessRow[] {
+  const rows: LivenessRow[] = [];
+  for (const [t, l] of live.terminals) {
+    rows.push([t, l.first, finite(l.last), finite(l.lastHb), l.gap, l.heartbeats, l.cellular ? 1 : 0, l.carrier ?? null, l.slots, [...l.netErrors]]);
+  }
+  return rows;
+}
+
+/** Puts rows back into an empty tracker: the last-seen index, the erring set and the counts follow. */
+export function restoreLiveness(live: LivenessTracker, rows: readonly LivenessRow[] | undefined): void {
+  for (const [t, first, last, lastHb, gap, heartbeats, cellular, carrier, slots, netErrors] of rows ?? []) {
+    const l: Liveness = { first, last: -Infinity, lastHb: lastHb ?? -Infinity, gap, heartbeats, cellular: cellular === 1, slots, netErrors: [...netErrors] };
+    if (carrier !== null) l.carrier = carrier;
+    live.terminals.set(t, l);
+    live.restoreSeen(t, l, last ?? -Infinity);
+    if (netErrors.length > 0) live.erring.add(t);
+  }
+  live.recount();
 }
 
 /** Events a terminal logs while it cannot reach the network (delivered later): not a sign of life online. */

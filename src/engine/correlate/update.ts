@@ -29,6 +29,12 @@ interface TerminalUpdates {
   crashes: number[];
 }
 
+export interface UpdateSnapshot {
+  groups: { model: string; component: string; to: string; installs: [terminal: string, ts: number, from: string | null, campaign: string | null][]; crashed: string[] }[];
+  terminals: [terminal: string, installKey: string | null, installTs: number | null, crashes: number[]][];
+  crashing: string[];
+}
+
 function isCrash(e: PosEvent): boolean {
   if (e.type === 'error') return e.code === 'APP_CRASH' || e.code === 'APP_ANR';
   return e.type === 'boot' && (e.reason === 'crash' || e.reason === 'watchdog');
@@ -94,6 +100,27 @@ export class UpdateTracker {
     for (const terminal of this.crashing) {
       if ((this.terminals.get(terminal)?.crashes ?? []).every((c) => c < before)) this.crashing.delete(terminal);
     }
+  }
+
+  snapshot(): UpdateSnapshot {
+    const groups: UpdateSnapshot['groups'] = [...this.groups.values()].map((g) => ({
+      model: g.model, component: g.component, to: g.to,
+      installs: [...g.installs].map(([t, i]) => [t, i.ts, i.from ?? null, i.campaign ?? null]),
+      crashed: [...g.crashed],
+    }));
+    const terminals: UpdateSnapshot['terminals'] = [...this.terminals].map(([t, u]) => [t, u.install?.key ?? null, u.install?.ts ?? null, [...u.crashes]]);
+    return { groups, terminals, crashing: [...this.crashing] };
+  }
+
+  restore(snap: UpdateSnapshot | undefined): void {
+    for (const g of snap?.groups ?? []) {
+      const installs = new Map(g.installs.map(([t, ts, from, campaign]): [string, Install] => [t, { ts, ...(from !== null && { from }), ...(campaign !== null && { campaign }) }]));
+      this.groups.set(`${g.model}|${g.component}|${g.to}`, { model: g.model, component: g.component, to: g.to, installs, crashed: new Set(g.crashed) });
+    }
+    for (const [t, key, ts, crashes] of snap?.terminals ?? []) {
+      this.terminals.set(t, { crashes: [...crashes], ...(key !== null && ts !== null && { install: { key, ts } }) });
+    }
+    for (const t of snap?.crashing ?? []) this.crashing.add(t);
   }
 
   incidents(now: number): Incident[] {

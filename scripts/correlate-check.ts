@@ -1,5 +1,5 @@
 // Measures the correlator on a sample folder (fleet.json, events.ndjson, truth.json):
-//   node --import tsx src/engine/correlate/sample-check.ts ../shared/samples/small
+//   node --import tsx scripts/correlate-check.ts ../shared/samples/small
 // Streams the events through validateLine → observe, asks incidents(truth.at) and compares
 // cause, scope and members (Jaccard) with truth.incidents. A development tool: it reads files,
 // the correlator itself never does (and never sees the truth).
@@ -7,8 +7,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseRegistryJson, validateLine, type Incident } from '../../domain/index.ts';
-import { createCorrelator } from './index.ts';
+import { parseRegistryJson, validateLine, type Incident } from '../src/domain/index.ts';
+import { createCorrelator } from '../src/engine/correlate/index.ts';
 
 interface TruthIncident {
   cause: string;
@@ -77,6 +77,6 @@ function report(truth: TruthIncident[], found: Incident[]): void {
 
 const dir = process.argv[2];
 if (!dir) {
-  console.error('usage: node --import tsx src/engine/correlate/sample-check.ts <sample folder>');
+  console.error('usage: node --import tsx scripts/correlate-check.ts <sample folder>');
   process.exitCode = 2;
 } else await main(dir);
