@@ -3,7 +3,7 @@
 
 import { C } from '../counters.ts';
 import { concentratedOperator } from './readers.ts';
-import { candidate, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
+import { candidate, count, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 function merchantSetup(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
@@ -24,8 +24,8 @@ function limit(x: DetectorInput): Candidate | undefined {
   const share = n / Math.max(1, txn);
   if (n < 5 || share < 0.08 || s.counters.short(C.RC_LIMIT, now) < 1) return undefined;
   return candidate('acct.limit_exceeded', Math.min(0.92, 0.5 + share + n / 100), s.counters.first(C.RC_LIMIT), [[
-    `${n1(n)} transactions answered 61/65 (limit exceeded), ${pct(share)} of recent ones`,
-    `${n1(n)} 笔交易返回 61/65（超限），占近期交易的 ${pct(share)}`,
+    `${count(n)} transactions answered 61/65 (limit exceeded), ${pct(share)} of recent ones`,
+    `${count(n)} 笔交易返回 61/65（超限），占近期交易的 ${pct(share)}`,
   ]]);
 }
 
@@ -35,8 +35,8 @@ function inputError(x: DetectorInput): Candidate | undefined {
   if (!conc || conc.op.input < 3.5 || conc.share < 0.7 || conc.rate < 3 * conc.otherRate + 0.03) return undefined;
   const name = conc.op.name;
   return candidate('op.input_error', Math.min(0.9, 0.5 + conc.share * 0.2 + conc.op.input / 40), s.counters.first(C.RC_INPUT) || x.now, [[
-    `operator ${name}: ${n1(conc.op.input)} input errors (12/13/14, wrong PIN) = ${pct(conc.share)} of them on this terminal; ${pct(conc.rate)} of their transactions vs ${pct(conc.otherRate)} for the others`,
-    `操作员 ${name}：${n1(conc.op.input)} 次输入错误（12/13/14、密码错），占本机的 ${pct(conc.share)}；其交易的 ${pct(conc.rate)}，其他操作员 ${pct(conc.otherRate)}`,
+    `operator ${name}: ${count(conc.op.input)} input errors (12/13/14, wrong PIN) = ${pct(conc.share)} of them on this terminal; ${pct(conc.rate)} of their transactions vs ${pct(conc.otherRate)} for the others`,
+    `操作员 ${name}：${count(conc.op.input)} 次输入错误（12/13/14、密码错），占本机的 ${pct(conc.share)}；其交易的 ${pct(conc.rate)}，其他操作员 ${pct(conc.otherRate)}`,
   ]]);
 }
 

@@ -2,7 +2,7 @@
 
 import { C } from '../counters.ts';
 import { HOT_C, HUMID_PCT } from '../state.heartbeat.ts';
-import { candidate, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
+import { candidate, count, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 function failures(x: DetectorInput): number {
   const c = x.state.counters;
@@ -19,7 +19,7 @@ function overheat(x: DetectorInput): Candidate | undefined {
   if (hot < 3 || share < 0.1 || fails < 3 || c.short(C.HOT, now) < 0.5) return undefined;
   return candidate('env.overheat', Math.min(0.92, 0.55 + share + fails / 100), c.first(C.HOT), [
     [`temperature ≥ ${HOT_C} °C or printer overheat in ${pct(share)} of heartbeats (now ${s.health?.temp ?? '?'} °C)`, `${pct(share)} 的心跳温度 ≥ ${HOT_C} °C 或打印机过热（当前 ${s.health?.temp ?? '?'} °C）`],
-    [`${n1(fails)} printer errors, reboots or read failures follow the heat`, `高温期间 ${n1(fails)} 次打印错误、重启或读卡失败`],
+    [`${count(fails)} printer errors, reboots or read failures follow the heat`, `高温期间 ${count(fails)} 次打印错误、重启或读卡失败`],
   ]);
 }
 
@@ -30,8 +30,8 @@ function humidity(x: DetectorInput): Candidate | undefined {
   const fails = failures(x);
   if (humid < 2 || fails < 3 || c.short(C.HUMID, now) + (s.health?.humidity ?? 0) / 100 < 0.9) return undefined;
   return candidate('env.humidity', Math.min(0.88, 0.55 + humid / 40 + fails / 100), c.first(C.HUMID), [
-    [`humidity ≥ ${HUMID_PCT}% in ${n1(humid)} heartbeats (now ${s.health?.humidity ?? '?'}%)`, `${n1(humid)} 次心跳湿度 ≥ ${HUMID_PCT}%（当前 ${s.health?.humidity ?? '?'}%）`],
-    [`${n1(fails)} printer errors, reboots or read failures follow it`, `随之出现 ${n1(fails)} 次打印错误、重启或读卡失败`],
+    [`humidity ≥ ${HUMID_PCT}% in ${count(humid)} heartbeats (now ${s.health?.humidity ?? '?'}%)`, `${count(humid)} 次心跳湿度 ≥ ${HUMID_PCT}%（当前 ${s.health?.humidity ?? '?'}%）`],
+    [`${count(fails)} printer errors, reboots or read failures follow it`, `随之出现 ${count(fails)} 次打印错误、重启或读卡失败`],
   ]);
 }
 

@@ -2,7 +2,7 @@
 
 import { C } from '../counters.ts';
 import { HOT_C } from '../state.heartbeat.ts';
-import { candidate, n1, type Candidate, type Detector, type DetectorInput } from './types.ts';
+import { candidate, n1, count, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 function printer(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
@@ -15,18 +15,18 @@ function printer(x: DetectorInput): Candidate | undefined {
   if (st === 'fault') {
     return candidate('hw.printer', 0.92, since, [
       ['self-test printer=fault', '自检 printer=fault'],
-      [`${n1(s.counters.long(C.PRINTER_ERR, now))} PRINTER_ERROR recently`, `近期 ${n1(s.counters.long(C.PRINTER_ERR, now))} 次打印错误`],
+      [`${count(s.counters.long(C.PRINTER_ERR, now))} PRINTER_ERROR recently`, `近期 ${count(s.counters.long(C.PRINTER_ERR, now))} 次打印错误`],
     ]);
   }
   const temp = s.health?.temp;
   if (st === 'overheat' && (temp === undefined || temp < HOT_C - 10)) {
     return candidate('hw.printer', 0.85, since, [
       [`self-test printer=overheat while the terminal reads ${temp ?? '?'} °C`, `自检 printer=overheat，而终端温度仅 ${temp ?? '?'} °C`],
-      [`${n1(s.counters.long(C.PRINTER_ERR, now))} PRINTER_ERROR recently`, `近期 ${n1(s.counters.long(C.PRINTER_ERR, now))} 次打印错误`],
+      [`${count(s.counters.long(C.PRINTER_ERR, now))} PRINTER_ERROR recently`, `近期 ${count(s.counters.long(C.PRINTER_ERR, now))} 次打印错误`],
     ]);
   }
   if (st === 'ok' && errors >= 4 && s.counters.short(C.HOT, now) < 1) {
-    return candidate('hw.printer', 0.6, s.counters.first(C.PRINTER_ERR), [[`${n1(errors)} PRINTER_ERROR in the last hours with paper present`, `近几小时 ${n1(errors)} 次打印错误（有纸）`]]);
+    return candidate('hw.printer', 0.6, s.counters.first(C.PRINTER_ERR), [[`${count(errors)} PRINTER_ERROR in the last hours with paper present`, `近几小时 ${count(errors)} 次打印错误（有纸）`]]);
   }
   return undefined;
 }
@@ -57,7 +57,7 @@ function keypad(x: DetectorInput): Candidate | undefined {
   }
   const pin = s.counters.long(C.PIN_TIMEOUT, now);
   if (pin >= 2) {
-    ev.push([`${n1(pin)} PIN entry timeouts`, `${n1(pin)} 次密码输入超时`]);
+    ev.push([`${count(pin)} PIN entry timeouts`, `${count(pin)} 次密码输入超时`]);
     conf = Math.max(conf, pin >= 4 ? 0.7 : 0.55) + (conf > 0 ? 0.03 : 0);
   }
   if (conf === 0) return undefined;
@@ -77,7 +77,7 @@ function battery(x: DetectorInput): Candidate | undefined {
     conf = health < 40 ? 0.7 : 0.5;
   }
   if (lowBoots >= 1.5) {
-    ev.push([`${n1(lowBoots)} low_battery boots`, `${n1(lowBoots)} 次低电量重启`]);
+    ev.push([`${count(lowBoots)} low_battery boots`, `${count(lowBoots)} 次低电量重启`]);
     conf = Math.max(conf, 0.6) + 0.2;
   }
   if (drain !== undefined && drain > 25) {

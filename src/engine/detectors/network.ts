@@ -4,7 +4,7 @@
 import { C } from '../counters.ts';
 import { bearerOf } from '../fleet.ts';
 import { silence } from '../liveness.ts';
-import { candidate, hours, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
+import { candidate, hours, n1, count, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 export function cellular(x: DetectorInput): boolean {
   const t = x.state.health?.netType;
@@ -44,7 +44,7 @@ function weakSignal(x: DetectorInput): Candidate | undefined {
   return candidate('net.weak_signal', Math.min(0.9, 0.55 + weakShare * 0.3 + trouble / 40), c.first(C.RSSI_WEAK) || c.first(C.NET_FAIL) || now, [
     [`signal ${n1(mean)} dBm over the last hours (${pct(weakShare)} of readings below -100 dBm${fleet !== undefined ? `; ${where} average ${n1(fleet)} dBm` : ''})`,
       `近几小时信号 ${n1(mean)} dBm（${pct(weakShare)} 的读数低于 -100 dBm${fleet !== undefined ? `；${low ? '同类联网方式' : '同运营商同地区'}平均 ${n1(fleet)} dBm` : ''}）`],
-    [`${n1(c.short(C.TIMEOUT, now))} timeouts, ${n1(c.short(C.NET_FAIL, now))} NET_CONNECT_FAIL`, `${n1(c.short(C.TIMEOUT, now))} 次超时，${n1(c.short(C.NET_FAIL, now))} 次联网失败`],
+    [`${count(c.short(C.TIMEOUT, now))} timeouts, ${count(c.short(C.NET_FAIL, now))} NET_CONNECT_FAIL`, `${count(c.short(C.TIMEOUT, now))} 次超时，${count(c.short(C.NET_FAIL, now))} 次联网失败`],
   ]);
 }
 
@@ -59,8 +59,8 @@ function config(x: DetectorInput): Candidate | undefined {
   const goodSignal = !cellular(x) || rssi === undefined || rssi > -95;
   if (!goodSignal || !(dns >= 3 || (connect >= 4 && noRtt >= 0.5))) return undefined;
   return candidate('net.config', Math.min(0.92, 0.6 + dns / 40 + noRtt * 0.2), Math.min(c.first(C.DNS_FAIL) || now, c.first(C.HB_DNS_BAD) || now), [
-    [`${n1(dns)} DNS failures and ${n1(connect)} connect failures in the last hours with ${rssi !== undefined ? `signal ${rssi} dBm` : `a ${s.health?.netType ?? 'wired'} link`}`,
-      `近几小时 ${n1(dns)} 次域名解析失败、${n1(connect)} 次联网失败，${rssi !== undefined ? `信号 ${rssi} dBm` : '有线/Wi-Fi 链路'}正常`],
+    [`${count(dns)} DNS failures and ${count(connect)} connect failures in the last hours with ${rssi !== undefined ? `signal ${rssi} dBm` : `a ${s.health?.netType ?? 'wired'} link`}`,
+      `近几小时 ${count(dns)} 次域名解析失败、${count(connect)} 次联网失败，${rssi !== undefined ? `信号 ${rssi} dBm` : '有线/Wi-Fi 链路'}正常`],
     [`host unreachable in ${pct(noRtt)} of heartbeats`, `${pct(noRtt)} 的心跳无法连到主机`],
   ]);
 }

@@ -2,7 +2,7 @@
 // fallbacks; the fleet correlator gives the incident view).
 
 import { C } from '../counters.ts';
-import { candidate, n1, type Candidate, type Detector, type DetectorInput } from './types.ts';
+import { candidate, count, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 function maintenance(x: DetectorInput): Candidate | undefined {
   const nowMs = x.now * 1000;
@@ -13,7 +13,7 @@ function maintenance(x: DetectorInput): Candidate | undefined {
   const hostErr = c.short(C.RC_HOST, x.now) + c.short(C.TIMEOUT, x.now);
   return candidate('provider.maintenance', hostErr >= 1 ? 0.9 : 0.75, Date.parse(w.start) / 1000, [
     [`announced maintenance of ${w.host ?? 'all hosts'} from ${w.start} to ${w.end}${w.note ? ` (${w.note})` : ''}`, `${w.host ?? '所有主机'} 公告维护 ${w.start} 至 ${w.end}`],
-    [`${n1(hostErr)} 91/96/timeouts in the last hours`, `近几小时 ${n1(hostErr)} 次 91/96/超时`],
+    [`${count(hostErr)} 91/96/timeouts in the last hours`, `近几小时 ${count(hostErr)} 次 91/96/超时`],
   ]);
 }
 

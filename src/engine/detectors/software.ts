@@ -4,7 +4,7 @@
 import { compareVersions } from '../../domain/index.ts';
 import { C } from '../counters.ts';
 import type { TerminalState } from '../state.ts';
-import { candidate, hours, n1, type Candidate, type Detector, type DetectorInput } from './types.ts';
+import { candidate, hours, count, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 const AFTER_CHANGE = 8 * 3600;
 
@@ -26,8 +26,8 @@ function crashes(x: DetectorInput): Candidate | undefined {
   if (recent < 2 || total < 4 || now - lastCrash > 3 * 3600) return undefined;
   let onset = Math.min(c.first(C.CRASH) || now, c.first(C.BOOT_CRASH) || now);
   const ev: [string, string][] = [[
-    `${n1(c.long(C.CRASH, now))} APP_CRASH/APP_ANR and ${n1(c.long(C.BOOT_CRASH, now))} crash/watchdog boots recently, the last ${hours(now - lastCrash)} ago`,
-    `近期 ${n1(c.long(C.CRASH, now))} 次应用崩溃/无响应、${n1(c.long(C.BOOT_CRASH, now))} 次崩溃/看门狗重启，最近一次在 ${hours(now - lastCrash)} 前`,
+    `${count(c.long(C.CRASH, now))} APP_CRASH/APP_ANR and ${count(c.long(C.BOOT_CRASH, now))} crash/watchdog boots recently, the last ${hours(now - lastCrash)} ago`,
+    `近期 ${count(c.long(C.CRASH, now))} 次应用崩溃/无响应、${count(c.long(C.BOOT_CRASH, now))} 次崩溃/看门狗重启，最近一次在 ${hours(now - lastCrash)} 前`,
   ]];
   const h = s.health;
   const startedAfter = (at: number): number | undefined => {
@@ -64,7 +64,7 @@ function outdated(x: DetectorInput): Candidate | undefined {
   }
   if (ev.length === 0) return undefined;
   const errs = s.counters.long(C.TLS_FAIL, now) + s.counters.long(C.HOST_TIMEOUT, now);
-  if (errs >= 2) ev.push([`${n1(errs)} TLS_FAIL/HOST_TIMEOUT errors follow`, `随之出现 ${n1(errs)} 次 TLS/主机超时错误`]);
+  if (errs >= 2) ev.push([`${count(errs)} TLS_FAIL/HOST_TIMEOUT errors follow`, `随之出现 ${count(errs)} 次 TLS/主机超时错误`]);
   return candidate('sw.outdated', errs >= 2 ? 0.9 : 0.6, Math.min(s.counters.first(C.TLS_FAIL) || now, h.at), ev);
 }
 
@@ -85,8 +85,8 @@ function keys(x: DetectorInput): Candidate | undefined {
   if (n < 3 || s.counters.short(C.KEY_ERR, now) + s.counters.short(C.RC_KEY, now) < 1) return undefined;
   const since = Math.min(s.counters.first(C.KEY_ERR) || now, s.counters.first(C.RC_KEY) || now);
   return candidate('sw.key_error', Math.min(0.95, 0.7 + n / 50), since, [[
-    `${n1(s.counters.long(C.KEY_ERR, now))} KEY_ERROR and ${n1(s.counters.long(C.RC_KEY, now))} A0 (MAC failed) answers recently`,
-    `近期 ${n1(s.counters.long(C.KEY_ERR, now))} 次密钥错误、${n1(s.counters.long(C.RC_KEY, now))} 次 A0（MAC 校验失败）`,
+    `${count(s.counters.long(C.KEY_ERR, now))} KEY_ERROR and ${count(s.counters.long(C.RC_KEY, now))} A0 (MAC failed) answers recently`,
+    `近期 ${count(s.counters.long(C.KEY_ERR, now))} 次密钥错误、${count(s.counters.long(C.RC_KEY, now))} 次 A0（MAC 校验失败）`,
   ]]);
 }
 
@@ -97,7 +97,7 @@ function storage(x: DetectorInput): Candidate | undefined {
   if (!(free !== undefined && free < 64) && errs < 2) return undefined;
   const ev: [string, string][] = [];
   if (free !== undefined) ev.push([`storage_free_mb ${free}`, `剩余存储 ${free} MB`]);
-  if (errs > 0) ev.push([`${n1(s.counters.long(C.STORAGE_ERR, now))} STORAGE_FULL errors`, `${n1(s.counters.long(C.STORAGE_ERR, now))} 次存储已满错误`]);
+  if (errs > 0) ev.push([`${count(s.counters.long(C.STORAGE_ERR, now))} STORAGE_FULL errors`, `${count(s.counters.long(C.STORAGE_ERR, now))} 次存储已满错误`]);
   return candidate('sw.storage_full', free !== undefined && free < 64 ? 0.9 : 0.7, s.health?.storageLowSince ?? s.counters.first(C.STORAGE_ERR), ev);
 }
 
@@ -109,9 +109,9 @@ function clock(x: DetectorInput): Candidate | undefined {
   const ev: [string, string][] = [];
   const mins = Math.round(s.lastSkew / 60_000);
   if (skewed) ev.push([`device time is ${mins} min off the time received, on the last ${s.skewStreak} events`, `设备时间与接收时间相差 ${mins} 分钟（最近 ${s.skewStreak} 条事件）`]);
-  if (errs >= 1) ev.push([`${n1(errs)} CLOCK_ERROR`, `${n1(errs)} 次时钟错误`]);
+  if (errs >= 1) ev.push([`${count(errs)} CLOCK_ERROR`, `${count(errs)} 次时钟错误`]);
   const tls = s.counters.long(C.TLS_FAIL, now);
-  if (tls >= 1) ev.push([`${n1(tls)} TLS_FAIL`, `${n1(tls)} 次 TLS 失败`]);
+  if (tls >= 1) ev.push([`${count(tls)} TLS_FAIL`, `${count(tls)} 次 TLS 失败`]);
   return candidate('sw.clock_skew', skewed ? 0.92 : 0.6, s.counters.first(C.CLOCK_ERR) || s.counters.first(C.TLS_FAIL) || now, ev);
 }
 

@@ -43,5 +43,7 @@ export function candidate(cause: CauseCode, confidence: number, since: number, e
 
 export const pct = (x: number): string => `${Math.round(x * 1000) / 10}%`;
 export const n1 = (x: number): string => String(Math.round(x * 10) / 10);
+/** A count of events for a person to read: the engine's decayed counters are fractional, people count in whole events. */
+export const count = (x: number): string => String(Math.round(x));
 export const hours = (sec: number): string => `${Math.round(sec / 360) / 10} h`;
 export const clamp01 = (x: number): number => Math.max(0, Math.min(1, x));
