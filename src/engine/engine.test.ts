@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { PosEvent } from '../domain/index.ts';
 import { createEngine } from './engine.ts';
 import { engineView } from './event.fields.ts';
-import { at, boot, error, heartbeat, merged, registry, shopDays, terminal, txn } from './test-builders.ts';
+import { at, boot, engineWith, error, heartbeat, merged, registry, shopDays, terminal, txn } from './test-builders.ts';
 
 const TERMINALS = ['T1', 'T2', 'T3', 'T4', 'T5', 'T6'];
 const reg = registry(TERMINALS.map((t) => terminal({ terminal: t })));
@@ -66,4 +66,47 @@ test('the engine reads nothing outside engineView(): diagnosing views equals dia
     views.observe(JSON.parse(JSON.stringify(engineView(e))) as PosEvent);
   }
   assert.deepEqual(views.diagnose(NOW), whole.diagnose(NOW));
+});
+
+/** 32 cellular terminals open all day; CUCC in Hangzhou loses the network an hour before NOW and
+ * cards of BIN 62266x get 91 for the last 40 minutes on the terminals that still work. */
+function incidentFleet() {
+  const terminals = ['Hangzhou', 'Wuhan'].flatMap((region) => ['CUCC', 'CMCC'].flatMap((carrier) =>
+    Array.from({ length: 8 }, (_, i) => terminal({ terminal: `T-${region}-${carrier}-${i}`, region, carrier }))));
+  const now = at(1380);
+  const events: PosEvent[] = [];
+  terminals.forEach((t, k) => {
+    const outage = t.region === 'Hangzhou' && t.carrier === 'CUCC';
+    const end = outage ? now - 60 * 60_000 + k * 5_000 : now;
+    for (let m = 0; at(m) + k * 7_000 < end; m += 5) {
+      const ts = at(m) + k * 7_000;
+      events.push(heartbeat({ terminal: t.terminal, t: ts, net: { type: '4g', carrier: t.carrier, rssi_dbm: -70, host_rtt_ms: 60, dns_ok: true } }));
+      if (m % 10 !== 0) continue;
+      const failing = (m / 10 + k) % 3 === 0;
+      const rc = failing && ts > now - 40 * 60_000 ? '91' : '00';
+      events.push(txn({ terminal: t.terminal, t: ts + 60_000, rc, bin: failing ? '622660' : '622848' }));
+    }
+  });
+  return { reg: registry(terminals), now, events: merged(events) };
+}
+
+test('snapshot → JSON → restore keeps the fleet incidents: a carrier outage and an issuer down survive a restart late in the feed', () => {
+  const { reg, now, events } = incidentFleet();
+  const expected = engineWith(reg, events).diagnose(now);
+  assert.deepEqual(expected.incidents.map((i) => [i.cause, i.scope['carrier'] ?? i.scope['bin']]), [['provider.issuer_down', '62266'], ['net.carrier_outage', 'CUCC']]);
+  assert.equal(expected.incidents[1]?.terminals.length, 8);
+  assert.ok((expected.incidents[0]?.terminals.length ?? 0) >= 8);
+  for (const share of [0.5, 0.9, 0.98]) {
+    const cut = Math.floor(events.length * share);
+    const first = engineWith(reg, events.slice(0, cut));
+    const restored = createEngine({ registry: reg, snapshot: JSON.parse(JSON.stringify(first.snapshot())) });
+    for (const e of events.slice(cut)) restored.observe(e);
+    assert.deepEqual(restored.diagnose(now), expected, `cut at ${share}`);
+  }
+  // A snapshot written before the correlator's state was kept still restores (incidents come back with new events).
+  const old = JSON.parse(JSON.stringify(engineWith(reg, events.slice(0, 100)).snapshot())) as Record<string, unknown>;
+  delete old['correlator'];
+  const fromOld = createEngine({ registry: reg, snapshot: old });
+  for (const e of events.slice(100)) fromOld.observe(e);
+  assert.deepEqual(fromOld.diagnose(now).terminals.map((t) => t.diagnoses[0]?.cause ?? 'ok'), expected.terminals.map((t) => t.diagnoses[0]?.cause ?? 'ok'));
 });
