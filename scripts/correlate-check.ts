@@ -1,12 +1,11 @@
 // Measures the correlator on a sample folder (fleet.json, events.ndjson, truth.json):
-//   node --import tsx scripts/correlate-check.ts ../shared/samples/small
+//   node --import tsx scripts/correlate-check.ts ../shared/samples/small [--restore-at 0.9]
 // Streams the events through validateLine → observe, asks incidents(truth.at) and compares
 // cause, scope and members (Jaccard) with truth.incidents. A development tool: it reads files,
 // the correlator itself never does (and never sees the truth).
 
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseRegistryJson, validateLine, type Incident } from '../src/domain/index.ts';
 import { createCorrelator } from '../src/engine/correlate/index.ts';
 
@@ -35,16 +34,24 @@ function scopeAgrees(truth: TruthIncident, out: Incident): boolean {
   return true;
 }
 
-async function main(dir: string): Promise<void> {
+/** `restoreAt` (0..1): at that share of the lines, snapshot → JSON → a new correlator from it. */
+async function main(dir: string, restoreAt?: number): Promise<void> {
   const parsed = parseRegistryJson(readFileSync(join(dir, 'fleet.json'), 'utf8'));
   const truth = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as { at: string; incidents: TruthIncident[] };
-  const correlator = createCorrelator(parsed.registry);
+  let correlator = createCorrelator(parsed.registry);
   const started = performance.now();
+  const text = readFileSync(join(dir, 'events.ndjson'), 'utf8');
+  const total = restoreAt === undefined ? Infinity : text.split('\n').length;
   let events = 0;
-  const lines = createInterface({ input: createReadStream(join(dir, 'events.ndjson')), crlfDelay: Infinity });
-  for await (const line of lines) {
-    const v = validateLine(line);
-    if (v.ok) {
+  let line = 0;
+  for (const raw of text.split('\n')) {
+    if (++line === Math.floor(total * (restoreAt ?? 1))) {
+      const json = JSON.stringify(correlator.snapshot());
+      correlator = createCorrelator(parsed.registry, JSON.parse(json));
+      console.log(`restored at line ${line}: snapshot ${Math.round(json.length / 1024)} KB`);
+    }
+    const v = raw ? validateLine(raw) : undefined;
+    if (v?.ok) {
       correlator.observe(v.event);
       events++;
     }
@@ -75,8 +82,11 @@ function report(truth: TruthIncident[], found: Incident[]): void {
   console.log(`incidents=${matched}/${truth.length} extra=${found.length - used.size}`);
 }
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: node --import tsx scripts/correlate-check.ts <sample folder>');
+const args = process.argv.slice(2);
+const dir = args.find((a) => !a.startsWith('--') && !/^[\d.]+$/.test(a));
+const restoreIdx = args.indexOf('--restore-at');
+const restoreAt = restoreIdx >= 0 ? Number(args[restoreIdx + 1]) : undefined;
+if (!dir || (restoreAt !== undefined && !(restoreAt > 0 && restoreAt < 1))) {
+  console.error('usage: node --import tsx scripts/correlate-check.ts <sample folder> [--restore-at 0.9]');
   process.exitCode = 2;
-} else await main(dir);
+} else await main(dir, restoreAt);
