@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { readConfig, type Config } from '../config.ts';
 import { isPosopsError } from '../domain/index.ts';
 import type { RunningServer } from '../server/index.ts';
+import type { Demo } from '../server/demo.ts';
 
 interface ServeFlags {
   port?: string;
@@ -13,6 +14,8 @@ interface ServeFlags {
   mqttPort?: string;
   mqttUrl?: string;
   natsUrl?: string;
+  natsStream?: string;
+  snapshotMinutes?: string;
   maxBodyBytes?: string;
   maxQueue?: string;
   logLevel?: string;
@@ -24,44 +27,50 @@ function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-/**
- * The demo: a simulated fleet of 300 terminals with faults (src/sim), its registry loaded into the
- * store and the engine, driven live into this server over HTTP at 60 simulated seconds per second.
- */
-async function startDemo(server: RunningServer): Promise<(() => Promise<void>) | undefined> {
-  let sim: typeof import('../sim/index.ts');
-  try {
-    sim = await import('../sim/index.ts');
-  } catch (err) {
-    say(`demo: the simulated fleet is not available: ${(err as Error).message}`);
-    return undefined;
-  }
-  try {
-    const { upsertRegistry } = await import('../store/index.ts');
-    const fleet = sim.generateFleet({ terminals: 300, seed: 1, days: 2 });
-    await upsertRegistry(server.store, fleet.registry);
-    await server.reloadRegistry();
-    const live = await sim.startLiveFleet({ fleet, target: { http: { url: server.url, auth: server.adminToken } }, speed: 60 });
-    say(`demo: ${fleet.registry.terminals.length} simulated terminals with faults, sending over HTTP at 60x speed`);
-    return () => live.stop();
-  } catch (err) {
-    say(`demo: the simulated fleet could not start (the server runs on without it): ${(err as Error).message}`);
-    return undefined;
-  }
+/** Where to look and how to send something by hand, for the demo's first minutes. */
+function sayDemoGuide(server: RunningServer, demo: Demo, terminal: string): void {
+  const token = server.adminToken ?? '<token>';
+  const mqtt = new URL(server.mqttUrl);
+  const event = (id: string) => `{"v":1,"id":"${id}","type":"boot","terminal":"${terminal}","ts":"'"$(date -u +%FT%TZ)"'","reason":"power_on"}`;
+  say('');
+  say(`demo: ${demo.terminals} simulated terminals with faults, sending over HTTP; simulated time runs at ${demo.speed}x (${new Date(demo.now()).toISOString()} now)`);
+  say(`  open       ${server.url}/   (faults and at least one incident within a minute)`);
+  say(`  API token for this run (demo): ${token}`);
+  say(`  try        curl -H 'Authorization: Bearer ${token}' ${server.url}/api/v1/diagnosis`);
+  say(`             curl -H 'Authorization: Bearer ${token}' ${server.url}/api/v1/incidents`);
+  say(`             curl -H 'Authorization: Bearer ${token}' -H 'content-type: application/json' -d '${event('hand-1')}' ${server.url}/api/v1/events`);
+  say(`  MQTT       SECRET=$(curl -s -X POST -H 'Authorization: Bearer ${token}' ${server.url}/api/v1/terminals/${terminal}/secret | sed -E 's/.*"secret":"([^"]+)".*/\\1/')`);
+  say(`             mosquitto_pub -h ${mqtt.hostname} -p ${mqtt.port} -u ${terminal} -P "$SECRET" -q 1 -t posops/v1/${terminal}/events -m '${event('hand-2')}'`);
 }
 
 async function serve(flags: ServeFlags): Promise<void> {
   const config: Config = readConfig({ ...flags, demo: flags.demo ? true : undefined });
   // loaded here so that other commands do not pay for (or depend on) the server's modules
   const { startServer } = await import('../server/index.ts');
-  const server = await startServer(config);
+  // in demo mode the server diagnoses at the simulated clock (it runs ahead of the wall clock)
+  let clock: () => number = Date.now;
+  const server = await startServer(config, { now: () => clock() });
   say(`posops is running`);
   say(`  dashboard  ${server.url}/`);
   say(`  API docs   ${server.url}/docs`);
   say(`  MQTT       ${server.mqttUrl}  (topic posops/v1/<terminal>/events)`);
   if (server.createdAdmin) say(`  first admin login: ${server.createdAdmin.username} / ${server.createdAdmin.password}   (shown once; POST /api/v1/auth/login, then change it)`);
   if (config.auth === 'off') say('  authentication is OFF (--auth off): every request is accepted');
-  const stopDemo = config.demo ? await startDemo(server) : undefined;
+  let stopDemo: (() => Promise<void>) | undefined;
+  if (config.demo) {
+    const { demoClockAtStart, startDemo } = await import('../server/demo.ts');
+    const resumeAt = await demoClockAtStart(server);
+    if (resumeAt !== undefined) clock = () => resumeAt;
+    say('demo: starting the simulated fleet (its last day of history is sent first)…');
+    try {
+      const demo = await startDemo(server);
+      clock = demo.now;
+      stopDemo = () => demo.stop();
+      sayDemoGuide(server, demo, 'T1000001');
+    } catch (err) {
+      say(`demo: the simulated fleet could not start (the server runs on without it): ${(err as Error).stack ?? String(err)}`);
+    }
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -89,7 +98,9 @@ export function register(program: Command): void {
     .option('--database-url <url>', 'PostgreSQL server instead of embedded PGlite (env DATABASE_URL)')
     .option('--mqtt-port <port>', 'port of the embedded MQTT broker (env POSOPS_MQTT_PORT, default 1884)')
     .option('--mqtt-url <url>', 'external MQTT broker instead of the embedded one (env MQTT_URL)')
-    .option('--nats-url <url>', 'NATS JetStream server (env NATS_URL)')
+    .option('--nats-url <url>', 'NATS JetStream server: the event log goes to JetStream (env NATS_URL)')
+    .option('--nats-stream <name>', 'JetStream stream of the event log (env POSOPS_NATS_STREAM, default POSOPS_EVENTS)')
+    .option('--snapshot-minutes <n>', 'minutes between engine snapshots (env POSOPS_SNAPSHOT_MINUTES, default 5)')
     .option('--max-body-bytes <n>', 'largest HTTP body (env POSOPS_MAX_BODY_BYTES, default 10 MiB)')
     .option('--max-queue <n>', 'events waiting for the log before 503 (env POSOPS_MAX_QUEUE)')
     .option('--log-level <level>', 'log level (env POSOPS_LOG_LEVEL, default info)')
