@@ -56,6 +56,12 @@ export function createCorrelator(registry: Registry, snapshot?: unknown): FleetC
     updates.prune(now - 24 * HOUR);
   }
 
+  /** Whether the terminal's host was in an announced maintenance window at `ts` (its 91s then are the host's). */
+  function inWindow(terminal: string, ts: number): boolean {
+    const host = fleet.hostOf(terminal);
+    return fleet.maintenance.some((w) => (!w.host || w.host === host) && Date.parse(w.start) <= ts && ts < Date.parse(w.end));
+  }
+
   return {
     observe(event) {
       live.observe(event);
@@ -78,7 +84,7 @@ export function createCorrelator(registry: Registry, snapshot?: unknown): FleetC
       // A terminal whose whole service is down or slow (or crashing) has that as its cause, even
       // if one of its cards also met the failing issuer.
       const explained = new Set(others.flatMap((i) => i.terminals));
-      const found = [...others, ...issuers.incidents(now, (t) => explained.has(t))];
+      const found = [...others, ...issuers.incidents(now, (t, ts) => explained.has(t) || inWindow(t, ts))];
       return found.sort((a, b) => CAUSE_ORDER.indexOf(a.cause) - CAUSE_ORDER.indexOf(b.cause) || (a.id ?? '').localeCompare(b.id ?? ''));
     },
     snapshot(): CorrelatorSnapshot {

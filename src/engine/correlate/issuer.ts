@@ -29,6 +29,9 @@ interface Hit {
   bin: string;
 }
 
+/** Whether a 91 the terminal got at `ts` has another explanation than the issuer. */
+export type Excluded = (terminal: string, ts: number) => boolean;
+
 interface Answer {
   ts: number;
   hit?: Hit;
@@ -83,13 +86,13 @@ export class IssuerTracker {
   /** The 91s of the current outage of a prefix's BINs (those with 91s), newest first in time: the
    * longest run back from now in which good answers stay a small minority. A good answer or two
    * (a late upload, a stand-in authorisation) does not end the run; a working issuer does. */
-  private streak(bins: string[], now: number, excluded: (terminal: string) => boolean): Hit[] {
+  private streak(bins: string[], now: number, excluded: Excluded): Hit[] {
     const answers: Answer[] = [];
     let floor = -Infinity;
     for (const bin of bins) {
       const state = this.bins.get(bin)!;
       for (const r of state.recent91) {
-        if (r.ts > now - KEEP && r.ts <= now && !excluded(r.terminal)) answers.push({ ts: r.ts, hit: { ...r, bin } });
+        if (r.ts > now - KEEP && r.ts <= now && !excluded(r.terminal, r.ts)) answers.push({ ts: r.ts, hit: { ...r, bin } });
       }
       for (const ts of state.oks) if (ts <= now) answers.push({ ts });
       // Older good answers were forgotten: the run cannot be followed further back than this.
@@ -112,8 +115,8 @@ export class IssuerTracker {
     return run;
   }
 
-  /** `excluded`: terminals whose 91s another incident explains (their host is in maintenance or slow, …). */
-  incidents(now: number, excluded: (terminal: string) => boolean = () => false): Incident[] {
+  /** `excluded`: 91s another cause explains (the terminal's host in maintenance then, or slow, …). */
+  incidents(now: number, excluded: Excluded = () => false): Incident[] {
     const incidents: Incident[] = [];
     for (const [prefix, all] of this.byPrefix) {
       const failing = [...all].filter((bin) => this.bins.get(bin)!.recent91.some((r) => r.ts > now - KEEP && r.ts <= now));

@@ -174,8 +174,19 @@ export function normallyOff(l: Liveness, now: number): boolean {
 
 /** Silence longer than three usual heartbeat gaps (at least 15 minutes), begun within 12 hours. */
 export function silentSince(l: Liveness, now: number): number | undefined {
+  return quietSince(l, now, Math.max(3 * (l.gap || 5 * MINUTE), 15 * MINUTE));
+}
+
+/** A heartbeat missed: silence longer than 1.5 usual gaps (at least 7 minutes). Weak evidence for
+ * one terminal; strong when many of one carrier and region miss theirs in the same few minutes. */
+export const EARLY_QUIET_MS = 7 * MINUTE;
+
+export function missedSince(l: Liveness, now: number): number | undefined {
+  return l.gap ? quietSince(l, now, Math.max(1.5 * l.gap, EARLY_QUIET_MS)) : undefined;
+}
+
+function quietSince(l: Liveness, now: number, limit: number): number | undefined {
   const quiet = now - l.last;
-  const limit = Math.max(3 * (l.gap || 5 * MINUTE), 15 * MINUTE);
   if (quiet <= limit || quiet > 12 * HOUR || l.heartbeats < 3) return undefined;
   return normallyOff(l, now) ? undefined : l.last;
 }

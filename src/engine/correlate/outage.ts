@@ -3,30 +3,45 @@
 
 import type { Incident } from '../../domain/index.ts';
 import { HOUR, MINUTE, iso, pct } from './buckets.ts';
-import { erringSince, silentSince, type LivenessTracker } from './liveness.ts';
+import { EARLY_QUIET_MS, erringSince, missedSince, silentSince, type LivenessTracker } from './liveness.ts';
 
-const MIN_TERMINALS = 3;
-const MIN_SHARE = 0.4;
-const MIN_LIFT = 3;
+interface Rule {
+  /** Trouble starts within this window count as one blow (the core). */
+  window: number;
+  minTerminals: number;
+  minShare: number;
+  minLift: number;
+}
+
+/** Terminals silent for three heartbeat gaps (or failing to connect): a few together suffice. */
+const SETTLED: Rule = { window: 15 * MINUTE, minTerminals: 3, minShare: 0.4, minLift: 3 };
+/** Terminals that just missed a heartbeat: only a large, tight cluster on one carrier counts,
+ * which reports a real outage within two heartbeat intervals. */
+const EARLY: Rule = { window: 6 * MINUTE, minTerminals: 10, minShare: 0.5, minLift: 5 };
 
 interface Troubled {
   terminal: string;
   since: number;
   silent: boolean;
+  /** Only a missed heartbeat so far (not yet silent by the settled rule). */
+  early: boolean;
 }
 
 /** Cellular terminals with network trouble at `now`, from the silence index and the error set. */
 function troubledTerminals(live: LivenessTracker, now: number): Troubled[] {
   const out = new Map<string, Troubled>();
-  for (const terminal of live.lastSeenBetween(now - 12 * HOUR, now - 15 * MINUTE)) {
+  for (const terminal of live.lastSeenBetween(now - 12 * HOUR, now - EARLY_QUIET_MS)) {
     const l = live.terminals.get(terminal);
-    const since = l && silentSince(l, now);
-    if (since !== undefined) out.set(terminal, { terminal, since, silent: true });
+    if (!l) continue;
+    const since = silentSince(l, now);
+    if (since !== undefined) out.set(terminal, { terminal, since, silent: true, early: false });
+    const missed = since === undefined ? missedSince(l, now) : undefined;
+    if (missed !== undefined) out.set(terminal, { terminal, since: missed, silent: true, early: true });
   }
   for (const terminal of live.erring) {
     const l = live.terminals.get(terminal);
-    const since = !l || out.has(terminal) ? undefined : erringSince(l, now);
-    if (since !== undefined) out.set(terminal, { terminal, since, silent: false });
+    const since = !l || out.get(terminal)?.early === false ? undefined : erringSince(l, now);
+    if (since !== undefined) out.set(terminal, { terminal, since, silent: false, early: false });
   }
   return [...out.values()];
 }
@@ -52,16 +67,14 @@ interface Rates {
   outside: number;
 }
 
-const CLUSTER = 15 * MINUTE;
-
-/** The terminals that lost the network together: the densest 15 minutes of trouble starts (the
+/** The terminals that lost the network together: the densest `window` of trouble starts (the
  * core), and every terminal of the group in trouble since then (intermittent ones fall silent
  * later). Shops closing for the night drift apart over hours; an outage strikes at once. */
-function cluster(members: Troubled[]): { core: number; members: Troubled[]; from: number; to: number } {
+function cluster(members: Troubled[], window: number): { core: number; members: Troubled[]; from: number; to: number } {
   const sorted = [...members].sort((a, b) => a.since - b.since);
   let best = { i: 0, j: -1 };
   for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (j + 1 < sorted.length && sorted[j + 1]!.since - sorted[i]!.since <= CLUSTER) j++;
+    while (j + 1 < sorted.length && sorted[j + 1]!.since - sorted[i]!.since <= window) j++;
     if (j - i > best.j - best.i) best = { i, j };
   }
   const core = sorted.slice(best.i, best.j + 1);
@@ -75,13 +88,13 @@ function within(list: Troubled[] | undefined, from: number, to: number): number 
   return (list ?? []).filter((m) => m.since >= from && m.since <= to).length;
 }
 
-function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: string, against: string[]): Rates & { members: Troubled[] } {
-  const c = cluster(byKey.get(key) ?? []);
+function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: string, against: string[], window: number): Rates & { members: Troubled[] } {
+  const c = cluster(byKey.get(key) ?? [], window);
   const k = c.core;
   const n = live.counts.get(key) ?? 0;
   let outside = 0;
   for (const other of against) {
-    const ko = within(byKey.get(other), c.from - CLUSTER, c.to + CLUSTER) - within(byKey.get(key), c.from - CLUSTER, c.to + CLUSTER);
+    const ko = within(byKey.get(other), c.from - window, c.to + window) - within(byKey.get(key), c.from - window, c.to + window);
     const no = (live.counts.get(other) ?? 0) - n;
     if (no <= 0) continue; // nothing to compare with on this side
     outside = Math.max(outside, (Math.max(ko, 0) + 0.5) / (no + 1));
@@ -89,33 +102,47 @@ function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: strin
   return { k, n, share: n ? k / n : 0, outside, members: c.members };
 }
 
-function passes(r: Rates): boolean {
-  return r.k >= MIN_TERMINALS && r.share >= MIN_SHARE && r.share >= MIN_LIFT * Math.max(r.outside, 0.02);
+function passes(r: Rates, rule: Rule): boolean {
+  return r.k >= rule.minTerminals && r.share >= rule.minShare && r.share >= rule.minLift * Math.max(r.outside, 0.02);
+}
+
+interface Tallies {
+  settled: Map<string, Troubled[]>;
+  all: Map<string, Troubled[]>;
+}
+
+/** The group's outage by the settled rule, else by the early one; undefined when neither holds. */
+function judge(live: LivenessTracker, t: Tallies, key: string, against: string[]): (Rates & { members: Troubled[]; window: number }) | undefined {
+  const settled = rates(live, t.settled, key, against, SETTLED.window);
+  if (passes(settled, SETTLED)) return { ...settled, window: SETTLED.window };
+  const early = rates(live, t.all, key, against, EARLY.window);
+  return passes(early, EARLY) ? { ...early, window: EARLY.window } : undefined;
 }
 
 export function carrierOutages(live: LivenessTracker, now: number, exclude: Set<string> = new Set()): Incident[] {
-  const byKey = tally(live, troubledTerminals(live, now).filter((t) => !exclude.has(t.terminal)));
+  const troubled = troubledTerminals(live, now).filter((t) => !exclude.has(t.terminal));
+  const t: Tallies = { settled: tally(live, troubled.filter((x) => !x.early)), all: tally(live, troubled) };
   const incidents: Incident[] = [];
   const nationwide = new Set<string>();
-  for (const key of byKey.keys()) {
+  for (const key of t.all.keys()) {
     if (!key.startsWith('c:')) continue;
     const carrier = key.slice(2);
-    const r = rates(live, byKey, key, ['cell']);
-    if (!passes(r)) continue;
+    const r = judge(live, t, key, ['cell']);
+    if (!r) continue;
     nationwide.add(carrier);
     incidents.push(outageIncident({ carrier }, r.members, r));
   }
-  for (const key of byKey.keys()) {
+  for (const key of t.all.keys()) {
     if (!key.startsWith('cr:')) continue;
     const [carrier = '', region = ''] = key.slice(3).split('|');
     if (nationwide.has(carrier)) continue;
-    const r = rates(live, byKey, key, [`r:${region}`, `c:${carrier}`]);
-    if (passes(r)) incidents.push(outageIncident({ carrier, region }, r.members, r));
+    const r = judge(live, t, key, [`r:${region}`, `c:${carrier}`]);
+    if (r) incidents.push(outageIncident({ carrier, region }, r.members, r));
   }
   return incidents;
 }
 
-function outageIncident(scope: { carrier: string; region?: string }, members: Troubled[], r: Rates): Incident {
+function outageIncident(scope: { carrier: string; region?: string }, members: Troubled[], r: Rates & { window: number }): Incident {
   const since = Math.min(...members.map((m) => m.since));
   const silent = members.filter((m) => m.silent).length;
   const where = scope.region ? `${scope.carrier} in ${scope.region}` : `${scope.carrier} (every region)`;
@@ -128,11 +155,11 @@ function outageIncident(scope: { carrier: string; region?: string }, members: Tr
     since: iso(since),
     evidence: [
       `${members.length} of ${r.n} cellular terminals on ${where} (${pct(members.length / Math.max(r.n, 1))}) lost the network since ${iso(since)}; ${silent} went silent, ${members.length - silent} fail to connect`,
-      `${r.k} of them within 15 minutes of each other; the rest of the region and the same carrier elsewhere: ${pct(r.outside)} at that time`,
+      `${r.k} of them within ${r.window / MINUTE} minutes of each other; the rest of the region and the same carrier elsewhere: ${pct(r.outside)} at that time`,
     ],
     evidence_zh: [
       `${whereZh}的 ${r.n} 台蜂窝网络终端中有 ${members.length} 台(${pct(members.length / Math.max(r.n, 1))})自 ${iso(since)} 起断网;${silent} 台无心跳,${members.length - silent} 台连接失败`,
-      `其中 ${r.k} 台在 15 分钟内相继断网;同时段同地区其他终端及同运营商其他地区仅 ${pct(r.outside)}`,
+      `其中 ${r.k} 台在 ${r.window / MINUTE} 分钟内相继断网;同时段同地区其他终端及同运营商其他地区仅 ${pct(r.outside)}`,
     ],
   };
 }
