@@ -144,3 +144,42 @@ test('diffIncidents() reports opened, joined, left and resolved', () => {
   assert.deepEqual(diffIncidents([b, c], [c]).map((ch) => [ch.kind, ch.incident]), [['resolved', 'x']]);
   assert.deepEqual(diffIncidents([c], [c]), []);
 });
+
+/** Feeds `events` up to `at` (in time order) and asks incidents(at). */
+function incidentsAt(terminals: RegistryTerminal[], events: PosEvent[], at: number, maintenance = registry([]).maintenance): Incident[] {
+  const c = createCorrelator(registry(terminals, maintenance));
+  for (const e of byTime(events)) if (e.tsMs <= at) c.observe(e);
+  return c.incidents(at);
+}
+
+test('incidents() reports a carrier outage of 20 terminals within two heartbeat intervals, before any is silent for 15 minutes', () => {
+  const OUT = NOW - 60 * MIN;
+  const { terminals, events } = cellularFleet(20, (t) => (cuccHangzhou(t) ? OUT : NOW));
+  assert.deepEqual(incidentsAt(terminals, events, OUT + 3 * MIN), []);
+  const early = incidentsAt(terminals, events, OUT + 10 * MIN);
+  assert.deepEqual(early.map((i) => [i.cause, i.scope]), [['net.carrier_outage', { carrier: 'CUCC', region: 'Hangzhou' }]]);
+  assert.equal(early[0]?.terminals.length, 20);
+  assert.ok(early[0]?.evidence?.[1]?.includes('within 6 minutes'));
+});
+
+test('incidents() does not report shops of a whole region switching off at the same minute as a carrier outage', () => {
+  const OFF = NOW - 60 * MIN;
+  const { terminals, events } = cellularFleet(20, (t) => (t.region === 'Hangzhou' ? OFF : NOW));
+  for (const minutes of [4, 8, 10, 14, 20, 30]) assert.deepEqual(incidentsAt(terminals, events, OFF + minutes * MIN), [], `${minutes} min after`);
+});
+
+test('incidents() keeps every terminal that got a 91 in the issuer outage although a few good answers came in between, and leaves 91s of a maintenance window out', () => {
+  const terminals = [...Array(20)].map((_, i) => terminal(`I${i}`, { host: i < 4 ? 'bank-dx2' : 'cup-main' }));
+  const events: PosEvent[] = [];
+  terminals.forEach((t, i) => {
+    events.push(txn(t.terminal, NOW - 3 * 60 * MIN + i * 60_000, { bin: '62266012', rc: '00' }));
+    events.push(txn(t.terminal, NOW - 40 * MIN + i * 90_000, { bin: '62266012', rc: i === 9 || i === 15 ? '00' : '91' }));
+    events.push(txn(t.terminal, NOW - 30 * MIN + i * 60_000, { bin: '62170012', rc: '00' }));
+  });
+  // bank-dx2 was in maintenance two hours ago: its terminals got 91 on every card then
+  const window = { start: new Date(NOW - 2.5 * 60 * MIN).toISOString(), end: new Date(NOW - 1.5 * 60 * MIN).toISOString(), host: 'bank-dx2' };
+  for (let i = 0; i < 4; i++) for (const bin of ['62122012', '62122013']) events.push(txn(`I${i}`, NOW - 2 * 60 * MIN + i * 60_000, { bin, rc: '91' }));
+  const incidents = incidentsAt(terminals, events, NOW, [window]);
+  assert.deepEqual(incidents.map((i) => [i.cause, i.scope.bin]), [['provider.issuer_down', '62266']]);
+  assert.deepEqual(incidents[0]?.terminals, terminals.map((t) => t.terminal).filter((t) => t !== 'I9' && t !== 'I15').sort());
+});
