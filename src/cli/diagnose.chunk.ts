@@ -1,14 +1,22 @@
-// One chunk of NDJSON lines → what the engine needs: the validated events (only the fields it
-// reads, as one JSON array text so that the main thread parses one compact string instead of
-// receiving a structured clone), a 53-bit hash of terminal+id per event for duplicate checks,
-// and the invalid lines with their numbers. Runs in worker threads and, for small inputs, in-thread.
+// One chunk of NDJSON lines → what the engine needs: the validated events, a 53-bit hash of
+// terminal+id per event for duplicate checks, and the invalid lines with their numbers. Runs in
+// worker threads and, for small inputs, in-thread. A worker hands the events back as one JSON
+// array text for the main thread to parse, in one of two forms (bench/README.md, engine):
+// - 'lines': the valid lines as they came, plus each event's tsMs (the validator only adds tsMs to
+//   the parsed line, so parsing the line again gives the same event). Cheapest for the worker;
+//   chosen with a single worker, which is then the slower side of the pipeline.
+// - 'views': JSON of only the fields the engine reads (engineView). A JSON.stringify per event in
+//   the worker, but about 40% less text for the main thread to parse: chosen with 2+ workers,
+//   when the main thread's fold is the slower side.
 import { validateParsed, type PosEvent } from '../domain/index.ts';
 import { engineView } from '../engine/index.ts';
 import { DEFAULT_MAX_LINE_BYTES, lineTooLong } from '../ingest/index.ts';
 
 export interface ChunkDigest {
-  /** The valid events in line order: from a worker, one JSON array of their engine views; in-thread, the events. */
+  /** The valid events in line order: from a worker, one JSON array text of the valid lines; in-thread, the events. */
   events: string | PosEvent[];
+  /** With the 'lines' form: each event's tsMs (the validator's parse of its ts). */
+  tsMs?: Float64Array;
   /** terminal+id hash per event (same order). */
   keys: Float64Array;
   /** Invalid lines: 0-based index within the chunk, and the reason. */
@@ -30,10 +38,13 @@ export function eventKey(terminal: string, id: string): number {
   return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
 }
 
+/** How a digest carries its events: in-thread as objects, or as JSON text for another thread. */
+export type DigestForm = 'events' | 'lines' | 'views';
+
 interface Out {
-  /** Whether events are sent to another thread (as JSON of their engine views). */
-  transfer: boolean;
-  views: string[];
+  form: DigestForm;
+  texts: string[];
+  tsMs: number[];
   events: PosEvent[];
   keys: number[];
   invalid: ChunkDigest['invalid'];
@@ -60,16 +71,20 @@ function digestLine(text: string, index: number, bom: boolean, out: Out): void {
     return;
   }
   out.keys.push(eventKey(v.event.terminal, v.event.id));
-  if (out.transfer) out.views.push(JSON.stringify(engineView(v.event)));
-  else out.events.push(v.event);
+  if (out.form === 'events') out.events.push(v.event);
+  else if (out.form === 'views') out.texts.push(JSON.stringify(engineView(v.event)));
+  else {
+    out.texts.push(text);
+    out.tsMs.push(v.event.tsMs);
+  }
 }
 
 /**
  * Digests `text` (whole lines; the first has index 0). `startsFile`: a byte-order mark may open it.
- * `transfer`: the digest goes to another thread, so events become one compact JSON text.
+ * `form`: 'events' in-thread; 'lines' or 'views' when the digest goes to another thread (see above).
  */
-export function digestChunk(text: string, startsFile: boolean, transfer = false): ChunkDigest {
-  const out: Out = { transfer, views: [], events: [], keys: [], invalid: [] };
+export function digestChunk(text: string, startsFile: boolean, form: DigestForm = 'events'): ChunkDigest {
+  const out: Out = { form, texts: [], tsMs: [], events: [], keys: [], invalid: [] };
   let start = 0;
   let index = 0;
   for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
@@ -78,5 +93,18 @@ export function digestChunk(text: string, startsFile: boolean, transfer = false)
     index++;
   }
   if (start < text.length) digestLine(text.slice(start), index, startsFile && index === 0, out);
-  return { events: transfer ? `[${out.views.join(',')}]` : out.events, keys: Float64Array.from(out.keys), invalid: out.invalid, lines: index };
+  const keys = Float64Array.from(out.keys);
+  if (form === 'events') return { events: out.events, keys, invalid: out.invalid, lines: index };
+  const digest: ChunkDigest = { events: `[${out.texts.join(',')}]`, keys, invalid: out.invalid, lines: index };
+  if (form === 'lines') digest.tsMs = Float64Array.from(out.tsMs);
+  return digest;
+}
+
+/** The events of a digest (parses a worker's text form). */
+export function digestEvents(digest: ChunkDigest): PosEvent[] {
+  if (typeof digest.events !== 'string') return digest.events;
+  const events = JSON.parse(digest.events) as PosEvent[];
+  const tsMs = digest.tsMs;
+  if (tsMs) for (let i = 0; i < events.length; i++) events[i]!.tsMs = tsMs[i]!;
+  return events;
 }

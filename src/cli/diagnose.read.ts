@@ -6,7 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
-import { digestChunk, type ChunkDigest } from './diagnose.chunk.ts';
+import { digestChunk, type ChunkDigest, type DigestForm } from './diagnose.chunk.ts';
 
 const CHUNK_BYTES = 1024 * 1024;
 /** Files smaller than this are digested in-thread (starting workers costs more). */
@@ -61,8 +61,11 @@ class DigestPool {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
   private broken = false;
+  /** One worker is the slower side of the pipeline: it sends lines; with more, the main thread is: views. */
+  private readonly form: DigestForm;
 
   constructor(size: number) {
+    this.form = size >= 2 ? 'views' : 'lines';
     const tsx = import.meta.resolve('tsx/esm/api');
     const script = new URL('./diagnose.worker.ts', import.meta.url).href;
     const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); });`;
@@ -84,7 +87,7 @@ class DigestPool {
     const seq = this.next++;
     return new Promise((resolve) => {
       this.pending.set(seq, { resolve, fallback });
-      this.workers[seq % this.workers.length]!.postMessage({ seq, bytes, startsFile });
+      this.workers[seq % this.workers.length]!.postMessage({ seq, bytes, startsFile, form: this.form });
     });
   }
 

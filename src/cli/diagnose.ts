@@ -2,8 +2,10 @@
 // spec/causes.md report for one moment (--at), as JSON or as a table for a person.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseRegistryJson, type DiagnosisReport, type PosEvent, type Registry } from '../domain/index.ts';
+import { parseRegistryJson, type DiagnosisReport, type Registry } from '../domain/index.ts';
 import { createEngine } from '../engine/index.ts';
+import { digestEvents } from './diagnose.chunk.ts';
+import { KeySet } from './diagnose.keys.ts';
 import { readDigests } from './diagnose.read.ts';
 
 export interface DiagnoseFilesOptions {
@@ -44,7 +46,7 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
   const registry = await loadRegistryFile(opts.fleet, warn);
   const known = new Set(registry.terminals.map((t) => t.terminal));
   const engine = createEngine({ registry });
-  const seen = new Set<number>();
+  const seen = new KeySet();
   const unknown = new Set<string>();
   const r = { events: 0, invalid: 0, duplicates: 0, afterAt: 0 };
   const at = opts.at ?? Infinity;
@@ -52,7 +54,7 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
   for (const file of opts.events) {
     for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers })) {
       for (const { index, error } of digest.invalid) if (++r.invalid <= MAX_LISTED) warn(`${file}:${firstLine + index}: ${error}`);
-      const events = typeof digest.events === 'string' ? (JSON.parse(digest.events) as PosEvent[]) : digest.events;
+      const events = digestEvents(digest);
       const keys = digest.keys;
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
@@ -61,11 +63,10 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
           continue;
         }
         const key = keys[i]!;
-        if (seen.has(key)) {
+        if (!seen.add(key)) {
           r.duplicates++;
           continue;
         }
-        seen.add(key);
         if (!known.has(e.terminal)) unknown.add(e.terminal);
         if (e.tsMs > latest) latest = e.tsMs;
         engine.observe(e);

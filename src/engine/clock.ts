@@ -18,11 +18,14 @@ export class ArrivalClock {
 
   /** Notes a device time (ms) and returns the arrival estimate for this event. */
   observe(tsMs: number, terminal = ''): number {
-    this.who[this.count % WINDOW] = terminal;
-    this.recent[this.count % WINDOW] = tsMs;
+    const slot = this.count % WINDOW;
+    const n = Math.min(this.count + 1, WINDOW);
+    // the sorted window is kept up to date: drop the value leaving the ring, insert the new one
+    this.replaceSorted(this.count >= WINDOW, this.recent[slot]!, tsMs, n);
+    this.who[slot] = terminal;
+    this.recent[slot] = tsMs;
     this.count++;
-    const n = Math.min(this.count, WINDOW);
-    const median = this.median(n);
+    const median = this.sorted[(n - 1) >> 1]!;
     if (median > this.now) this.now = median;
     if (tsMs > this.now && tsMs - median <= AGREE_MS) this.now = tsMs;
     this.coherent = this.agreement(n, median);
@@ -30,34 +33,40 @@ export class ArrivalClock {
     return this.now;
   }
 
-  private median(n: number): number {
+  /** Sorted window of `n` values after replacing `out` (when `full`; else the window grows) by `v`. */
+  private replaceSorted(full: boolean, out: number, v: number, n: number): void {
     const a = this.sorted;
-    for (let i = 0; i < n; i++) {
-      const v = this.recent[i]!;
-      let j = i - 1;
-      while (j >= 0 && a[j]! > v) {
-        a[j + 1] = a[j]!;
-        j--;
-      }
-      a[j + 1] = v;
+    if (full) {
+      let i = 0;
+      while (i < n - 1 && a[i] !== out) i++;
+      for (; i < n - 1; i++) a[i] = a[i + 1]!;
     }
-    return a[(n - 1) >> 1]!;
+    // a[0..n-1) is sorted; insert v
+    let j = n - 2;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
   }
 
   private agreement(n: number, median: number): boolean {
     let agree = 0;
-    let a = '';
-    let b = '';
-    let distinct = 0;
+    const s = this.sorted;
+    for (let i = 0; i < n; i++) if (Math.abs(s[i]! - median) <= AGREE_MS) agree++;
+    if (!(agree > n / 2)) return false;
+    // at least three different terminals among the agreeing times
+    let a: string | undefined;
+    let b: string | undefined;
     for (let i = 0; i < n; i++) {
       if (Math.abs(this.recent[i]! - median) > AGREE_MS) continue;
-      agree++;
       const w = this.who[i]!;
-      if (distinct === 0) [a, distinct] = [w, 1];
-      else if (distinct === 1 && w !== a) [b, distinct] = [w, 2];
-      else if (distinct === 2 && w !== a && w !== b) distinct = 3;
+      if (a === undefined) a = w;
+      else if (w === a) continue;
+      else if (b === undefined) b = w;
+      else if (w !== b) return true;
     }
-    return agree > n / 2 && distinct >= 3;
+    return false;
   }
 
   value(): number {

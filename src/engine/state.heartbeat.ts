@@ -108,15 +108,28 @@ export function restoreHealth(plain: unknown): Health | undefined {
   return h;
 }
 
-function setTest(h: HealthRecord, key: string, value: string | undefined, sec: number): void {
+function setTest(h: HealthRecord, i: number, value: string | undefined, sec: number): void {
   if (value === undefined) return;
-  const i = TESTS.indexOf(key);
-  if (testValue(h.tests, i) !== value) {
-    h.tests = withTest(h.tests, i, value);
-    if (value === 'ok' || value === 'false' || value === 'none') {
-      if (h.since) h.since[key] = undefined; // no delete: keeps the object's shape
-    } else (h.since ??= selfTests())[key] = sec;
+  const current = (h.tests >>> (i * 4)) & 15;
+  if (current !== 0 && VALUES[current - 1] === value) return; // unchanged: the usual heartbeat
+  h.tests = withTest(h.tests, i, value);
+  const key = TESTS[i]!;
+  if (value === 'ok' || value === 'false' || value === 'none') {
+    if (h.since) h.since[key] = undefined; // no delete: keeps the object's shape
+  } else (h.since ??= selfTests())[key] = sec;
+}
+
+/** Whether `apps`, already in sort order, joined with commas is `joined` (no string built). */
+function sameApps(apps: readonly string[], joined: string): boolean {
+  let at = 0;
+  for (let i = 0; i < apps.length; i++) {
+    const a = apps[i]!;
+    if (typeof a !== 'string' || (i > 0 && apps[i - 1]! > a)) return false;
+    if (i > 0 && joined.charCodeAt(at++) !== 44) return false;
+    if (!joined.startsWith(a, at)) return false;
+    at += a.length;
   }
+  return at === joined.length;
 }
 
 function foldVersions(h: Health, e: HeartbeatEvent, sec: number): void {
@@ -128,8 +141,9 @@ function foldVersions(h: Health, e: HeartbeatEvent, sec: number): void {
     }
     h.firmware = intern(fw);
   }
-  if (e.versions?.app !== undefined) h.app = intern(e.versions.app);
-  if (e.apps !== undefined) {
+  const app = e.versions?.app;
+  if (app !== undefined && app !== h.app) h.app = intern(app);
+  if (e.apps !== undefined && !(h.apps !== undefined && sameApps(e.apps, h.apps))) {
     const list = intern([...e.apps].sort().join(','));
     if (h.apps !== undefined && list !== h.apps) {
       const before = new Set(h.apps.split(','));
@@ -176,8 +190,8 @@ function foldNet(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest:
   }
   if (n.dns_ok === false) c.add(C.HB_DNS_BAD, sec);
   if (!latest) return;
-  if (n.type) h.netType = intern(n.type);
-  if (n.carrier) h.carrier = intern(n.carrier);
+  if (n.type && n.type !== h.netType) h.netType = intern(n.type);
+  if (n.carrier && n.carrier !== h.carrier) h.carrier = intern(n.carrier);
   h.rssi = n.rssi_dbm ?? h.rssi;
   h.rtt = n.host_rtt_ms;
   if (n.dns_ok !== undefined) h.dnsOk = n.dns_ok;
@@ -208,13 +222,17 @@ export function fold(prev: Health | undefined, c: Counters, e: HeartbeatEvent, s
   foldEnv(h, c, e, sec, latest);
   if (!latest) return h;
   h.at = sec;
-  setTest(h, 'printer', e.printer, sec);
-  setTest(h, 'reader.chip', e.reader?.chip, sec);
-  setTest(h, 'reader.contactless', e.reader?.contactless, sec);
-  setTest(h, 'reader.magstripe', e.reader?.magstripe, sec);
-  setTest(h, 'screen', e.screen, sec);
-  setTest(h, 'keypad', e.keypad, sec);
-  setTest(h, 'tamper', e.tamper === undefined ? undefined : String(e.tamper), sec);
+  // indexes into TESTS
+  setTest(h, 0, e.printer, sec);
+  const r = e.reader;
+  if (r != null) {
+    setTest(h, 1, r.chip, sec);
+    setTest(h, 2, r.contactless, sec);
+    setTest(h, 3, r.magstripe, sec);
+  }
+  setTest(h, 4, e.screen, sec);
+  setTest(h, 5, e.keypad, sec);
+  setTest(h, 6, e.tamper === undefined ? undefined : e.tamper === true ? 'true' : e.tamper === false ? 'false' : String(e.tamper), sec);
   foldBattery(h, e, sec);
   foldVersions(h, e, sec);
   if (e.storage_free_mb !== undefined) {

@@ -156,8 +156,10 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCohere
 
 function operatorOf(s: TerminalState, name: string | undefined): OperatorStats | undefined {
   if (name === undefined) return undefined;
-  let op = s.operators?.find((o) => o.name === name);
-  if (!op && (s.operators?.length ?? 0) < 16) {
+  const ops = s.operators;
+  if (ops !== undefined) for (let i = 0; i < ops.length; i++) if (ops[i]!.name === name) return ops[i];
+  let op: OperatorStats | undefined;
+  if ((ops?.length ?? 0) < 16) {
     op = { name: intern(name), txn: 0, readFail: 0, input: 0 };
     // exact-size arrays: push() would grow the store to 17 slots for most terminals' one or two cashiers
     s.operators = s.operators ? [...s.operators, op] : [op];
