@@ -28,6 +28,24 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+const TERMINAL_KEY = '"terminal"';
+const TERMINAL_VALUE = /^\s*:\s*"([^"]*)"/;
+
+/**
+ * The payload's text when it certainly names `terminal` as its only terminal: no backslash (so no
+ * escaped key can hide a second "terminal"), exactly one "terminal" in the text, followed by the
+ * topic's terminal. The ingestor then parses it once and stores it as sent (no parse here, no
+ * re-serialising there). Anything else goes the careful way (decodePayload).
+ */
+function trustedText(payload: Buffer, terminal: string): string | undefined {
+  if (payload.includes(92 /* \\ */)) return undefined;
+  const text = payload.toString('utf8');
+  const at = text.indexOf(TERMINAL_KEY);
+  if (at < 0 || text.indexOf(TERMINAL_KEY, at + 1) >= 0) return undefined;
+  const m = TERMINAL_VALUE.exec(text.slice(at + TERMINAL_KEY.length, at + TERMINAL_KEY.length + 80));
+  return m && m[1] === terminal ? text : undefined;
+}
+
 function decodePayload(payload: Buffer): unknown {
   const text = payload.toString('utf8');
   try {
@@ -38,6 +56,7 @@ function decodePayload(payload: Buffer): unknown {
 }
 
 function idOf(item: unknown): string | undefined {
+  if (typeof item === 'string') return /"id"\s*:\s*"([^"]*)"/.exec(item)?.[1];
   const id = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)['id'] : undefined;
   return typeof id === 'string' ? id : undefined;
 }
@@ -76,7 +95,7 @@ export function createMqttIngest(ingestor: Ingestor, opts: { retryMs?: number; i
 
   /** Ingests the payload of one message published on the events topic of `terminal`. */
   async function ingestMessage(terminal: string, payload: Buffer): Promise<MessageOutcome> {
-    const item = decodePayload(payload);
+    const item = trustedText(payload, terminal) ?? decodePayload(payload);
     const claimed = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)['terminal'] : undefined;
     if (claimed !== undefined && claimed !== terminal) {
       // rare: let the ingestor refuse (and count) it under the topic's terminal
