@@ -1,7 +1,7 @@
 // The ingestor: validate, drop duplicates, append to the log, answer once durable, tell listeners.
 import { PosopsError, type PosEvent } from '../domain/index.ts';
 import type { EventLog } from '../log/index.ts';
-import { DedupeIndex, dedupeKey } from './dedupe.ts';
+import { DedupeIndex } from './dedupe.ts';
 import { DEFAULT_MAX_LINE_BYTES, decodeItem } from './event.decode.ts';
 import { TRANSPORTS, type IngestResult, type IngestSource, type IngestStats, type Ingestor, type IngestorOptions, type Transport, type TransportCounts } from './ingest.types.ts';
 
@@ -20,7 +20,9 @@ interface Notice {
 interface Accepted {
   events: PosEvent[];
   stored: string[];
-  keys: string[];
+  /** terminal and id of each accepted event, to forget them again when the append fails. */
+  terminals: string[];
+  ids: string[];
 }
 
 class LogIngestor implements Ingestor {
@@ -53,19 +55,19 @@ class LogIngestor implements Ingestor {
     const counts = this.counts[source.transport];
     counts.rejected += result.rejected.length;
     counts.duplicates += result.duplicates;
-    if (accepted.events.length === 0) {
+    if (accepted.ids.length === 0) {
       if (result.duplicates > 0) await this.lastAppend; // the originals are durable before we answer
       return result;
     }
     await this.track(this.append(accepted, at));
-    result.accepted = accepted.events.length;
+    result.accepted = accepted.ids.length;
     counts.accepted += result.accepted;
     return result;
   }
 
   /** Splits items into rejected, duplicates and accepted; accepted keys are remembered at once. */
   private sort(items: readonly unknown[], source: IngestSource, at: number, result: IngestResult): Accepted {
-    const accepted: Accepted = { events: [], stored: [], keys: [] };
+    const accepted: Accepted = { events: [], stored: [], terminals: [], ids: [] };
     for (let index = 0; index < items.length; index++) {
       const d = decodeItem(items[index], this.maxLineBytes);
       if (!d.ok) {
@@ -77,14 +79,14 @@ class LogIngestor implements Ingestor {
         result.rejected.push({ index, error: `terminal ${terminal} is not the authenticated terminal ${source.terminal}` });
         continue;
       }
-      const key = dedupeKey(terminal, id);
-      if (!this.dedupe.addIfNew(key, at)) {
+      if (!this.dedupe.addIfNew(terminal, id, at)) {
         result.duplicates++;
         continue;
       }
       accepted.events.push(d.event);
       accepted.stored.push(d.stored);
-      accepted.keys.push(key);
+      accepted.terminals.push(terminal);
+      accepted.ids.push(id);
     }
     return accepted;
   }
@@ -96,13 +98,14 @@ class LogIngestor implements Ingestor {
     const n = accepted.events.length;
     this.queueDepth += n;
     const appended = this.log.append(accepted.stored);
+    accepted.events = []; // not held while the fsync runs (GC time) unless the notice keeps them
     this.lastAppend = appended;
     try {
       await appended;
       notice.state = 'durable';
     } catch (err) {
       notice.state = 'failed';
-      for (const key of accepted.keys) this.dedupe.delete(key, at);
+      for (let i = 0; i < accepted.ids.length; i++) this.dedupe.delete(accepted.terminals[i]!, accepted.ids[i]!, at);
       throw err;
     } finally {
       this.queueDepth -= n;
@@ -161,7 +164,7 @@ async function rebuildDedupe(log: EventLog, dedupe: DedupeIndex, windowMs: numbe
     if (at < since) continue;
     try {
       const { terminal, id } = JSON.parse(record.data.toString('utf8')) as { terminal?: unknown; id?: unknown };
-      if (typeof terminal === 'string' && typeof id === 'string') dedupe.add(dedupeKey(terminal, id), at);
+      if (typeof terminal === 'string' && typeof id === 'string') dedupe.add(terminal, id, at);
     } catch {
       // a record that is not an event cannot be a duplicate of one
     }
