@@ -3,7 +3,7 @@
 // with other seeds, sizes, lengths and start times (evening and night `at`, a subtle-fault mix).
 // Sim sets are generated once into /tmp/posops-matrix/<name>-<hash of params> and reused.
 // Prints one line per set (accuracy, fpr, incidents) and the mean; --verbose adds confusions.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -48,8 +48,14 @@ function subtleScenario(s: SimSet): Scenario {
   return { random: true, faults };
 }
 
+/** The simulator's source: a changed simulator makes new sets. */
+function simSource(): string {
+  const dir = new URL('../src/sim/', import.meta.url);
+  return readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort().map((f) => readFileSync(new URL(f, dir), 'utf8')).join('\n');
+}
+
 function cacheDir(s: SimSet): string {
-  const key = createHash('sha1').update(JSON.stringify(s)).digest('hex').slice(0, 8);
+  const key = createHash('sha1').update(JSON.stringify(s)).update(simSource()).digest('hex').slice(0, 8);
   return join(CACHE, `${s.name}-${key}`);
 }
 

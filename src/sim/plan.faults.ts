@@ -4,6 +4,7 @@ import { CAUSE_CODES, type CauseCode, type Registry } from '../domain/index.ts';
 import { DAY, HOUR, MINUTE, formatDate, localDayStart } from './clock.ts';
 import { Rng, mixSeed } from './random.ts';
 import type { Magnitude, PlannedFault, TerminalProfile } from './types.ts';
+import { nextPowered } from './schedule.ts';
 import { addIncident, emptyDraft, planCampaigns, planCarrierOutages, planHostIncidents, planIssuerDown, type PlanDraft } from './plan.incidents.ts';
 
 export const INCIDENT_CAUSES: readonly CauseCode[] = [
@@ -31,12 +32,21 @@ export function suits(cause: CauseCode, p: TerminalProfile, merchantSize: Map<st
   }
 }
 
-function onset(rng: Rng, cause: CauseCode, start: number, end: number): number {
+/**
+ * When a fault starts: while the terminal is switched on, so that it can show (a fault that began
+ * while a shop was closed and never met a powered terminal left no trace at all before `at`).
+ */
+function onset(rng: Rng, cause: CauseCode, p: TerminalProfile, start: number, end: number): number {
   if (FROM_START.has(cause)) return start;
   const span = end - start;
   const lo = start + Math.min(span * 0.1, 2 * HOUR);
   const hi = Math.max(lo, end - Math.min(span * 0.2, 3 * HOUR));
-  return Math.floor(rng.range(lo, hi) / 1000) * 1000;
+  const at = Math.floor(rng.range(lo, hi) / 1000) * 1000;
+  const on = nextPowered(p, at);
+  if (on <= hi) return on;
+  // switched off from `at` to the end of the window: its first powered moment in the window instead
+  const first = nextPowered(p, lo);
+  return first <= hi ? first : at;
 }
 
 /** contract.expired: the SIM (cellular) or lease ran out at a local midnight inside the run. */
@@ -69,7 +79,7 @@ function planTerminalFaults(d: PlanDraft, rng: Rng, profiles: TerminalProfile[],
     if (i < 0) continue;
     const p = free.splice(i, 1)[0]!;
     const magnitude: Magnitude = ALWAYS_OBVIOUS.has(cause) || rng.chance(0.7) ? 'obvious' : 'subtle';
-    const f: PlannedFault = { terminal: p.id, cause, from: onset(rng, cause, start, end), magnitude };
+    const f: PlannedFault = { terminal: p.id, cause, from: onset(rng, cause, p, start, end), magnitude };
     if (cause.startsWith('op.')) f.operator = rng.pick(p.operators);
     if (cause === 'contract.expired') expireContract(f, p, registry, start, end);
     d.claimed.add(p.id);

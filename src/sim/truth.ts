@@ -1,6 +1,6 @@
 // truth.json: what is really wrong at the moment `at` (format of samples/README.md).
 import { formatTs } from './clock.ts';
-import { isPowered } from './schedule.ts';
+import { isPowered, nextPowered } from './schedule.ts';
 import type { TerminalSim } from './terminal.ts';
 import type { PlannedFault, SimFleet } from './types.ts';
 
@@ -16,6 +16,11 @@ export interface Truth {
   transients: { terminal: string; kinds: string[]; until: string }[];
   past: { cause: string; scope: Record<string, string>; since: string; until: string; terminals: number }[];
   notes: string[];
+}
+
+/** Whether the terminal was switched on at some moment of [from, to]. */
+export function poweredDuring(p: Parameters<typeof isPowered>[0], from: number, to: number): boolean {
+  return nextPowered(p, from) <= to;
 }
 
 function activeAt(f: { from: number; to?: number }, at: number): boolean {
@@ -40,8 +45,9 @@ function membership(fleet: SimFleet, sims: TerminalSim[], at: number): Membershi
       own.set(f.terminal, f);
       continue;
     }
-    // A terminal switched off for the whole outage was not caught in it.
-    if (f.cause === 'net.carrier_outage' && !isPowered(byId.get(f.terminal)!, at) && !isPowered(byId.get(f.terminal)!, f.from)) continue;
+    // A terminal switched off for the whole outage, slow host or maintenance window was not caught
+    // in it: it sent nothing that could show it (an incompatible update needs the terminal on anyway).
+    if (f.cause !== 'sw.incompatible_update' && !poweredDuring(byId.get(f.terminal)!, f.from, at)) continue;
     members[f.incident]!.push(f.terminal);
     firstMember[f.incident] = Math.min(firstMember[f.incident]!, f.from);
   }
