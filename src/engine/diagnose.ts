@@ -3,6 +3,7 @@
 
 import { causeInfo, type CauseCode, type Diagnosis, type DiagnosisReport, type Incident, type Registry, type RegistryModel, type RegistryTerminal, type TerminalDiagnosis } from '../domain/index.ts';
 import { DETECTORS, type Candidate } from './detectors/index.ts';
+import { evidenceTime } from './detectors/types.ts';
 import { fleetBaseline } from './fleet.ts';
 import type { TerminalState } from './state.ts';
 
@@ -56,7 +57,7 @@ function candidatesOf(terminal: string, state: TerminalState, x: DiagnoseInput, 
   const registry = x.byTerminal.get(terminal);
   const input = {
     terminal, state, registry, model: registry?.model ? x.models.get(registry.model) : undefined,
-    maintenance: x.registry.maintenance, fleet, now: x.nowMs / 1000,
+    maintenance: x.registry.maintenance, fleet, now: evidenceTime(state.lastArrival, x.nowMs / 1000), at: x.nowMs / 1000,
   };
   const out: Candidate[] = [];
   for (const d of DETECTORS) for (const c of d.detect(input)) if (c.confidence >= REPORT_THRESHOLD) out.push(c);

@@ -12,6 +12,10 @@ export const OFFLINE_MIN_MS = 90 * 60_000;
 const GAPS = 2.5;
 /** Without a day of its own history: this share of the fleet going quiet in the same hour is closing time. */
 const CLOSING_SHARE = 0.1;
+/** Shorter silences with no other terminal of the shop still talking may be a shop closing early today. */
+const EARLY_CLOSE_MS = 150 * 60_000;
+/** Below this `expected`, a silence is not reported. */
+const NOT_EXPECTED = 0.45;
 
 export interface Silence {
   /** How long the terminal has been silent (ms). */
@@ -72,6 +76,11 @@ export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string
     closingShare = quietShare(fleet, s.lastArrival);
     if (closingShare >= CLOSING_SHARE) expected = Math.min(expected, 0.3);
   }
-  if (merchantTerminals > 1 && merchantSilent < merchantTerminals) expected = Math.min(1, expected + 0.25);
+  const peerTalks = merchantTerminals > 1 && merchantSilent < merchantTerminals;
+  if (peerTalks) expected = Math.min(1, expected + 0.25);
+  // every terminal of a shop going quiet together is the shop closing, not a network fault
+  else if (merchantTerminals > 1) expected = Math.min(expected, 0.3);
+  // nothing says the shop is open: a short silence may be an early closing
+  else if (silentMs < EARLY_CLOSE_MS) expected = Math.min(expected, NOT_EXPECTED);
   return { silentMs, lastSeen: s.lastArrival, expected, observedHours, activeHours, merchantSilent, merchantTerminals, closingShare };
 }

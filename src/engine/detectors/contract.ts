@@ -11,7 +11,7 @@ function expired(x: DetectorInput, field: 'sim_expires' | 'lease_expires'): Cand
   const date = x.registry?.[field];
   if (!date) return undefined;
   const at = expiryMs(date);
-  const nowMs = x.now * 1000;
+  const nowMs = x.at * 1000;
   if (at > nowMs) return undefined;
   const s = x.state;
   const what: [string, string] = field === 'sim_expires' ? ['SIM plan', 'SIM 套餐'] : ['lease', '租约'];

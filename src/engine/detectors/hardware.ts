@@ -89,7 +89,7 @@ function battery(x: DetectorInput): Candidate | undefined {
 }
 
 function power(x: DetectorInput): Candidate | undefined {
-  const { state: s, now } = x;
+  const { state: s, at: now } = x;
   const report = s.reports?.wont_power_on;
   if (report === undefined) return undefined;
   const lastHb = s.health?.at ?? 0;

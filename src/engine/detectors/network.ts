@@ -12,7 +12,7 @@ export function cellular(x: DetectorInput): boolean {
 }
 
 function offline(x: DetectorInput): Candidate | undefined {
-  const sil = silence(x.state, x.fleet, x.registry?.merchant, x.now * 1000);
+  const sil = silence(x.state, x.fleet, x.registry?.merchant, x.at * 1000);
   if (!sil || sil.expected < 0.5) return undefined;
   const ev: [string, string][] = [[`no events for ${hours(sil.silentMs / 1000)}`, `已 ${hours(sil.silentMs / 1000)} 没有任何事件`]];
   if (sil.observedHours >= 2) {

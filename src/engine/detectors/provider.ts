@@ -5,10 +5,11 @@ import { C } from '../counters.ts';
 import { candidate, count, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 function maintenance(x: DetectorInput): Candidate | undefined {
-  const nowMs = x.now * 1000;
+  const nowMs = x.at * 1000;
   const host = x.registry?.host;
   const w = x.maintenance.find((m) => Date.parse(m.start) <= nowMs && nowMs <= Date.parse(m.end) && (m.host === undefined || m.host === host));
-  if (!w) return undefined;
+  // a terminal switched off well before the window began (its shop closed) is not caught in it
+  if (!w || x.state.lastArrival < Date.parse(w.start) - 3_600_000) return undefined;
   const c = x.state.counters;
   const hostErr = c.short(C.RC_HOST, x.now) + c.short(C.TIMEOUT, x.now);
   return candidate('provider.maintenance', hostErr >= 1 ? 0.9 : 0.75, Date.parse(w.start) / 1000, [

@@ -21,8 +21,24 @@ export interface DetectorInput {
   model: RegistryModel | undefined;
   maintenance: readonly MaintenanceWindow[];
   fleet: FleetBaseline;
-  /** Epoch seconds. */
+  /**
+   * Evidence time (epoch s): the moment the terminal's counters are read at. It is the report
+   * moment, or, for a terminal that has been silent a while (a shop closed before `at`), its last
+   * event: a fault seen at closing time is still there, its evidence must not decay overnight.
+   */
   now: number;
+  /** The report moment (epoch s): for what depends on the wall clock (silence, contracts, windows). */
+  at: number;
+}
+
+/** A silent terminal's evidence is read at its last event once it has been quiet this long (s). */
+export const EVIDENCE_HOLD_S = 20 * 60;
+
+/** The evidence time for a terminal last heard at `lastArrivalMs`, at the report moment `at` (s). */
+export function evidenceTime(lastArrivalMs: number, at: number): number {
+  if (lastArrivalMs <= 0) return at;
+  const last = lastArrivalMs / 1000;
+  return at - last > EVIDENCE_HOLD_S ? last : at;
 }
 
 export interface Detector {
