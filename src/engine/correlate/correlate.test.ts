@@ -183,3 +183,16 @@ test('incidents() keeps every terminal that got a 91 in the issuer outage althou
   assert.deepEqual(incidents.map((i) => [i.cause, i.scope.bin]), [['provider.issuer_down', '62266']]);
   assert.deepEqual(incidents[0]?.terminals, terminals.map((t) => t.terminal).filter((t) => t !== 'I9' && t !== 'I15').sort());
 });
+
+test('incidents() keeps a working BIN under the same prefix out of the issuer outage, though it had a stray 91', () => {
+  const terminals = [...Array(20)].map((_, i) => terminal(`J${i}`));
+  const events: PosEvent[] = [];
+  terminals.forEach((t, i) => {
+    events.push(txn(t.terminal, NOW - 3 * 60 * MIN + i * 60_000, { bin: '62266012', rc: '00' }));
+    events.push(txn(t.terminal, NOW - 40 * MIN + i * 90_000, { bin: '62266012', rc: '91' }));
+    for (let k = 0; k < 3; k++) events.push(txn(t.terminal, NOW - 50 * MIN + i * 60_000 + k * 7 * MIN, { bin: '62266812', rc: i === 3 && k === 0 ? '91' : '00' }));
+  });
+  const incidents = incidentsAt(terminals, events, NOW);
+  assert.deepEqual(incidents.map((i) => [i.cause, i.scope.bin]), [['provider.issuer_down', '622660']]);
+  assert.equal(incidents[0]?.terminals.length, 20);
+});

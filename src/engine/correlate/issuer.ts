@@ -9,7 +9,7 @@ import { Buckets, HOUR, MINUTE, iso, pct } from './buckets.ts';
 const WINDOW = HOUR;
 const KEEP = 6 * HOUR;
 /** Latest good answers kept per BIN: enough to see where the outage began, bounded at any load. */
-const KEEP_OK = 16;
+const KEEP_OK = 32;
 
 interface BinCount {
   n: number;
@@ -119,7 +119,9 @@ export class IssuerTracker {
   incidents(now: number, excluded: Excluded = () => false): Incident[] {
     const incidents: Incident[] = [];
     for (const [prefix, all] of this.byPrefix) {
-      const failing = [...all].filter((bin) => this.bins.get(bin)!.recent91.some((r) => r.ts > now - KEEP && r.ts <= now));
+      // BINs failing on their own account (a working BIN with a stray 91 does not join), then
+      // their answers together: one issuer's BINs fail together.
+      const failing = [...all].filter((bin) => this.bins.get(bin)!.recent91.some((r) => r.ts > now - WINDOW && r.ts <= now) && this.streak([bin], now, excluded).length > 0);
       if (failing.length === 0) continue;
       const incident = this.groupIncident(prefix, this.streak(failing, now, excluded), now);
       if (incident) incidents.push(incident);
