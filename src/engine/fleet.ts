@@ -25,6 +25,8 @@ export interface FleetBaseline {
   signalByBearer: Map<string, { mean: number; sd: number; terminals: number }>;
   /** Per merchant: terminals and silent ones. */
   merchants: Map<string, GroupStat>;
+  /** Per region: sums of the terminals' own mean temperature (24 h) and latest humidity, to judge one terminal against its neighbours. */
+  climate: Map<string, Climate>;
   /** 6-digit bins answering 91/96 and how many terminals saw them. */
   bins91: Map<string, number>;
   /** First arrival time (ms) of the fleet's data. */
@@ -34,7 +36,36 @@ export interface FleetBaseline {
   quietAt: Map<number, number>;
 }
 
+export interface Climate {
+  tempSum: number;
+  tempN: number;
+  humSum: number;
+  humN: number;
+}
+
 export const SILENT_MS = 60 * 60_000;
+
+/** A terminal's 24-hour mean temperature, if it reports one. */
+export function meanTemp(s: TerminalState, now: number): number | undefined {
+  const n = s.counters.long(C.TEMP_N, now);
+  return n >= 1 ? s.counters.long(C.TEMP_SUM, now) / n : undefined;
+}
+
+function addClimate(map: Map<string, Climate>, region: string, s: TerminalState, now: number): void {
+  const t = meanTemp(s, now);
+  const h = s.health?.humidity;
+  if (t === undefined && h === undefined) return;
+  let c = map.get(region);
+  if (!c) map.set(region, (c = { tempSum: 0, tempN: 0, humSum: 0, humN: 0 }));
+  if (t !== undefined) {
+    c.tempSum += t;
+    c.tempN++;
+  }
+  if (h !== undefined) {
+    c.humSum += h;
+    c.humN++;
+  }
+}
 
 /** 'wifi' or 'cellular' (ethernet has no signal). */
 export function bearerOf(netType: string): string {
@@ -65,7 +96,7 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
   const bearers = new Map<string, { s: number; ss: number; n: number }>();
   const out: FleetBaseline = {
     reads: rf, chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(), signalByBearer: new Map(),
-    merchants: new Map(), bins91: new Map(), observedFrom, reporting: 0, quietAt: new Map(),
+    merchants: new Map(), climate: new Map(), bins91: new Map(), observedFrom, reporting: 0, quietAt: new Map(),
   };
   for (const { state: s, registry: r } of members) {
     const c = s.counters;
@@ -107,6 +138,7 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
       bearers.set(bearerOf(s.health.netType), b);
     }
     if (r?.merchant) bump(out.merchants, r.merchant, silent);
+    addClimate(out.climate, r?.region ?? '', s, now);
     if (s.bins91) for (const bin of s.bins91.keys()) out.bins91.set(bin, (out.bins91.get(bin) ?? 0) + 1);
   }
   out.chipFailRate = ratio(rf[0]!, rf[1]!);
