@@ -78,6 +78,11 @@ function cardHandling(x: DetectorInput): Candidate | undefined {
   const s = x.state;
   const conc = concentratedOperator(s.operators, (o) => o.readFail);
   if (!conc || conc.op.readFail < 5 || conc.share < 0.75 || conc.rate < 3 * conc.otherRate + 0.05) return undefined;
+  // more than chance gives one cashier among a fleet's thousands (a failed read counts with its fallback)
+  const r = x.fleet.reads;
+  const fleetRate = (r[0]! + r[2]!) / Math.max(1, r[0]! + r[1]! + r[2]! + r[3]!);
+  const expected = 2 * conc.op.txn * Math.max(0.01, fleetRate);
+  if (conc.op.readFail < expected + 3 * Math.sqrt(expected) + 2) return undefined;
   const selfTestBad = ['reader.chip', 'reader.contactless', 'reader.magstripe'].some((t) => s.health?.test[t] === 'fault');
   if (selfTestBad) return undefined;
   const name = conc.op.name;
