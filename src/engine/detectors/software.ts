@@ -24,10 +24,10 @@ function crashes(x: DetectorInput): Candidate | undefined {
   const total = c.long(C.CRASH, now) + c.long(C.BOOT_CRASH, now) * 0.5;
   const lastCrash = Math.max(c.last(C.CRASH), c.last(C.BOOT_CRASH));
   if (recent < 2 || total < 4 || now - lastCrash > 3 * 3600) return undefined;
-  // a burst that stopped: silent for much longer than its own usual gap between crashes
+  // a burst that stopped: quiet for an hour and for much longer than its own usual gap between crashes
   const firstCrash = Math.min(c.first(C.CRASH) || lastCrash, c.first(C.BOOT_CRASH) || lastCrash);
-  const gap = (lastCrash - firstCrash) / Math.max(1, total - 1);
-  if (now - lastCrash > Math.max(45 * 60, 3 * gap + 15 * 60)) return undefined;
+  const gap = (lastCrash - firstCrash) / Math.max(1, Math.max(c.long(C.CRASH, now), c.long(C.BOOT_CRASH, now)) - 1);
+  if (now - lastCrash > Math.max(60 * 60, 4 * gap + 15 * 60)) return undefined;
   let onset = Math.min(c.first(C.CRASH) || now, c.first(C.BOOT_CRASH) || now);
   const ev: [string, string][] = [[
     `${count(c.long(C.CRASH, now))} APP_CRASH/APP_ANR and ${count(c.long(C.BOOT_CRASH, now))} crash/watchdog boots recently, the last ${hours(now - lastCrash)} ago`,
