@@ -108,12 +108,23 @@ export function defaultWorkers(): number {
 }
 
 /**
- * Digests of `path`, in file order. `workers`: pool size (0 digests in-thread); by default
- * files under 4 MB are digested in-thread and larger ones by defaultWorkers() workers.
+ * Whether a pool pays off by default: with two cores the one worker competes with the main
+ * thread's fold, and a worker digest costs more CPU in all (the main thread parses the events once
+ * more); on the shared two-core development machine in-thread was faster in every run
+ * (bench/README.md, engine). Three or more cores give the worker(s) a core of their own.
+ */
+function poolPaysOff(): boolean {
+  return availableParallelism() >= 3;
+}
+
+/**
+ * Digests of `path`, in file order. `workers`: pool size (0 digests in-thread); by default files
+ * under 4 MB, and any file on fewer than three cores, are digested in-thread, larger ones by
+ * defaultWorkers() workers.
  */
 export async function* readDigests(path: string, opts: { workers?: number; chunkBytes?: number } = {}): AsyncGenerator<FileChunk> {
   const size = (await stat(path)).size;
-  const workers = opts.workers ?? (size < WORKER_MIN_BYTES ? 0 : defaultWorkers());
+  const workers = opts.workers ?? (size < WORKER_MIN_BYTES || !poolPaysOff() ? 0 : defaultWorkers());
   const pool = workers > 0 ? new DigestPool(workers) : undefined;
   const queue: Promise<ChunkDigest>[] = [];
   let firstLine = 1;

@@ -15,7 +15,7 @@ export interface DiagnoseFilesOptions {
   at?: number;
   /** Receives warnings for stderr. */
   warn?: (line: string) => void;
-  /** Worker threads that parse and validate lines (default: cores - 1, at least 1; 0 = in-thread). */
+  /** Worker threads that parse and validate lines (default: cores - 1 from 3 cores and 4 MB on; else 0 = in-thread). */
   workers?: number;
 }
 

@@ -86,6 +86,18 @@ const RC_CLASS: Record<string, number> = {
   '62': C.RC_BUSINESS, '41': C.RC_BUSINESS, '43': C.RC_BUSINESS,
 };
 
+/** Class per response code as it comes (-1: none), so a transaction costs one Map lookup and no toUpperCase(). */
+const RC_SEEN = new Map<string, number>();
+
+function rcClass(rc: string): number | undefined {
+  let cls = RC_SEEN.get(rc);
+  if (cls === undefined) {
+    cls = RC_CLASS[rc.toUpperCase()] ?? -1;
+    if (RC_SEEN.size < 4096) RC_SEEN.set(rc, cls);
+  }
+  return cls === -1 ? undefined : cls;
+}
+
 const ERROR_CLASS: Record<string, number> = {
   APP_CRASH: C.CRASH, APP_ANR: C.CRASH, PRINTER_ERROR: C.PRINTER_ERR, NET_CONNECT_FAIL: C.NET_FAIL,
   DNS_FAIL: C.DNS_FAIL, TLS_FAIL: C.TLS_FAIL, HOST_TIMEOUT: C.HOST_TIMEOUT, KEY_ERROR: C.KEY_ERR,
@@ -173,7 +185,7 @@ function foldTxn(s: TerminalState, e: TxnEvent, sec: number): void {
   const rc = e.rc ?? null;
   if (rc === '00') c.add(C.TXN_OK, sec);
   if (e.timeout === true || rc === null) c.add(C.TIMEOUT, sec);
-  const cls = rc === null ? undefined : RC_CLASS[rc.toUpperCase()];
+  const cls = rc === null ? undefined : rcClass(rc);
   if (cls !== undefined) c.add(cls as never, sec);
   if (e.entry) {
     const tx = ENTRY_TX[e.entry];
