@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diagnoseFilesWithStats } from '../src/cli/diagnose.ts';
-import { score, type Truth } from '../src/eval/score.ts';
+import { jaccard, score, scopeAgrees, type Truth } from '../src/eval/score.ts';
 import { generateFleet, writeSimFiles, type Scenario, type ScenarioFault } from '../src/sim/index.ts';
 import { suits, TERMINAL_CAUSES } from '../src/sim/plan.faults.ts';
 
@@ -68,13 +68,34 @@ async function ensure(s: SimSet): Promise<string> {
   return dir;
 }
 
-interface Row { name: string; accuracy: number; fpr: number; matched: number; total: number; faulty: number; confusions: [string, string, string][] }
+interface Row { name: string; accuracy: number; fpr: number; matched: number; total: number; faulty: number; confusions: [string, string, string][]; incidentLines: string[] }
 
 async function evaluate(name: string, dir: string): Promise<Row> {
   const truth = JSON.parse(await readFile(join(dir, 'truth.json'), 'utf8')) as Truth;
   const run = await diagnoseFilesWithStats({ fleet: join(dir, 'fleet.json'), events: [join(dir, 'events.ndjson')], at: truth.at ? Date.parse(truth.at) : undefined });
   const s = score(truth, JSON.parse(JSON.stringify(run.report)));
-  return { name, accuracy: s.accuracy, fpr: s.fpr, matched: s.incidentsMatched, total: s.incidentsTotal, faulty: s.faulty, confusions: s.confusions };
+  const incidentLines = describeIncidents(truth, run.report.incidents as unknown as OutIncident[]);
+  return { name, accuracy: s.accuracy, fpr: s.fpr, matched: s.incidentsMatched, total: s.incidentsTotal, faulty: s.faulty, confusions: s.confusions, incidentLines };
+}
+
+interface OutIncident { cause: string; scope: Record<string, unknown>; terminals: string[] }
+
+/** One line per true incident (best output candidate: Jaccard, missing/extra members) and per unmatched output incident. */
+function describeIncidents(truth: Truth, out: OutIncident[]): string[] {
+  const lines: string[] = [];
+  const used = new Set<OutIncident>();
+  for (const t of truth.incidents) {
+    const cands = out.filter((o) => o.cause === t.cause && scopeAgrees(t.cause, t.scope, o.scope));
+    const best = cands.sort((a, b) => jaccard(b.terminals, t.terminals) - jaccard(a.terminals, t.terminals))[0];
+    if (best) used.add(best);
+    const j = best ? jaccard(best.terminals, t.terminals) : 0;
+    const miss = best ? t.terminals.filter((x) => !best.terminals.includes(x)) : t.terminals;
+    const extra = best ? best.terminals.filter((x) => !t.terminals.includes(x)) : [];
+    const mark = j >= 0.7 ? 'ok  ' : 'MISS';
+    lines.push(`  ${mark} ${t.cause} ${JSON.stringify(t.scope)} n=${t.terminals.length} j=${j.toFixed(2)} missing=[${miss.join(',')}] extra=[${extra.join(',')}]`);
+  }
+  for (const o of out) if (!used.has(o)) lines.push(`  EXTRA ${o.cause} ${JSON.stringify(o.scope)} n=${o.terminals.length}`);
+  return lines;
 }
 
 const args = process.argv.slice(2);
@@ -95,6 +116,7 @@ for (const [name, dirOf] of sets) {
   rows.push(r);
   console.log(`${name.padEnd(16)} accuracy=${f2(r.accuracy)} fpr=${f2(r.fpr)} incidents=${r.matched}/${r.total}  (faulty ${r.faulty})`);
   if (verbose) for (const [t, want, got] of r.confusions) console.log(`    ${t}  ${want.padEnd(24)} -> ${got}`);
+  if (verbose) for (const line of r.incidentLines) console.log(line);
 }
 const mean = (f: (r: Row) => number): number => rows.reduce((a, r) => a + f(r), 0) / Math.max(1, rows.length);
 console.log(`${'mean'.padEnd(16)} accuracy=${f2(mean((r) => r.accuracy))} fpr=${f2(mean((r) => r.fpr))} incidents=${f2(mean((r) => r.matched / Math.max(1, r.total)))}`);

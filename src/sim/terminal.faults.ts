@@ -39,6 +39,9 @@ export function onFaultStart(sim: TerminalSim, f: PlannedFault, t: number): void
   if (report && sim.rng.chance(f.magnitude === 'obvious' ? report[2] : report[2] / 3)) {
     sim.out.report(t + sim.rng.range(15, 120) * MINUTE, report[0], report[1], sim.rng.pick(['phone', 'wizard', 'field']));
   }
+  // The conflicting app is installed when the fault starts, even on a terminal switched off then:
+  // the full heartbeat of its next boot lists it before the crashes it causes.
+  if (f.cause === 'sw.app_conflict' && !sim.apps.includes(conflictingApp(sim))) sim.apps = [...sim.apps, conflictingApp(sim)].sort();
   if (!sim.powered || sim.eff.dead) return;
   switch (f.cause) {
     case 'sec.tamper':
@@ -46,7 +49,6 @@ export function onFaultStart(sim: TerminalSim, f: PlannedFault, t: number): void
       fullHeartbeat(sim, t + 2000);
       break;
     case 'sw.app_conflict':
-      if (!sim.apps.includes(conflictingApp(sim))) sim.apps = [...sim.apps, conflictingApp(sim)].sort();
       fullHeartbeat(sim, t);
       sim.nextTick = t + sim.rng.range(3, 15) * MINUTE;
       break;

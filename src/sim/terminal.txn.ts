@@ -48,19 +48,22 @@ function witnessBin(sim: TerminalSim, t: number): string | undefined {
 }
 
 function pickBin(sim: TerminalSim, t: number): string {
-  const bin = witnessBin(sim, t) ?? sim.rng.pick(sim.rng.weighted(ISSUER_WEIGHTS).bins);
+  let bin = witnessBin(sim, t) ?? sim.rng.pick(sim.rng.weighted(ISSUER_WEIGHTS).bins);
+  // A terminal with a fault of its own meets no card of a failing issuer (its truth stays its own
+  // cause): its cardholders' cards come from the issuers that work. Such a card never gets 00.
+  for (let i = 0; i < 8 && sim.ownFault && binDown(sim, t, bin); i++) bin = sim.rng.pick(sim.rng.weighted(ISSUER_WEIGHTS).bins);
   return sim.p.longBin ? bin + String(sim.rng.int(10, 99)) : bin;
 }
 
-function issuerDown(sim: TerminalSim, t: number, bin: string): boolean {
-  if (sim.ownFault) return false;
-  for (const o of sim.world.binOutages) {
-    if (t >= o.from && t < o.to && o.bins.has(bin.slice(0, 6))) {
-      if (sim.issuerHits++ === 0) sim.issuerSince = t;
-      return true;
-    }
-  }
+function binDown(sim: TerminalSim, t: number, bin: string): boolean {
+  for (const o of sim.world.binOutages) if (t >= o.from && t < o.to && o.bins.has(bin.slice(0, 6))) return true;
   return false;
+}
+
+function issuerDown(sim: TerminalSim, t: number, bin: string): boolean {
+  if (!binDown(sim, t, bin)) return false;
+  if (sim.issuerHits++ === 0) sim.issuerSince = t;
+  return true;
 }
 
 function responseCode(sim: TerminalSim, t: number, entry: string, bin: string | undefined, operator: string): string {

@@ -172,6 +172,25 @@ export function normallyOff(l: Liveness, now: number): boolean {
   return Math.floor(l.slots / 2 ** slot) % 2 === 0;
 }
 
+function seenInSlot(l: Liveness, ts: number): boolean {
+  const slot = Math.floor((((ts % DAY) + DAY) % DAY) / SLOT_MS);
+  return Math.floor(l.slots / 2 ** slot) % 2 === 1;
+}
+
+/** A terminal late to come on: switched off since before the moment it is usually on by today (the
+ * start of the run of half-hours, ending at `now`, it was seen in on earlier days), at least 30
+ * minutes late. That moment, or undefined (known for less than a day, always on, usually off now,
+ * or seen since). */
+export function lateSince(l: Liveness, now: number): number | undefined {
+  if (now - l.first < DAY || l.heartbeats < 3 || !seenInSlot(l, now)) return undefined;
+  let on = now - (((now % SLOT_MS) + SLOT_MS) % SLOT_MS);
+  for (let k = 0; seenInSlot(l, on - SLOT_MS); k++) {
+    if (k >= 47) return undefined; // seen at every hour: its silence is silentSince's
+    on -= SLOT_MS;
+  }
+  return on > l.last && now - on >= 30 * MINUTE ? on : undefined;
+}
+
 /** Silence longer than three usual heartbeat gaps (at least 15 minutes), begun within 12 hours. */
 export function silentSince(l: Liveness, now: number): number | undefined {
   return quietSince(l, now, Math.max(3 * (l.gap || 5 * MINUTE), 15 * MINUTE));

@@ -3,7 +3,7 @@
 
 import type { Incident } from '../../domain/index.ts';
 import { HOUR, MINUTE, iso, pct } from './buckets.ts';
-import { EARLY_QUIET_MS, erringSince, missedSince, silentSince, type LivenessTracker } from './liveness.ts';
+import { EARLY_QUIET_MS, erringSince, lateSince, missedSince, silentSince, type LivenessTracker } from './liveness.ts';
 
 interface Rule {
   /** Trouble starts within this window count as one blow (the core). */
@@ -137,9 +137,23 @@ export function carrierOutages(live: LivenessTracker, now: number, exclude: Set<
     const [carrier = '', region = ''] = key.slice(3).split('|');
     if (nationwide.has(carrier)) continue;
     const r = judge(live, t, key, [`r:${region}`, `c:${carrier}`]);
-    if (r) incidents.push(outageIncident({ carrier, region }, r.members, r));
+    if (r) incidents.push(outageIncident({ carrier, region }, [...r.members, ...lateMembers(live, key, r.members, now, exclude)], r));
   }
   return incidents;
+}
+
+/** Terminals of an outage's group that did not come on when they usually do, since the outage
+ * began (a shop opening during the outage: its terminal cannot reach anyone). */
+function lateMembers(live: LivenessTracker, key: string, members: Troubled[], now: number, exclude: Set<string>): Troubled[] {
+  const since = Math.min(...members.map((m) => m.since));
+  const known = new Set(members.map((m) => m.terminal));
+  const out: Troubled[] = [];
+  for (const [terminal, l] of live.terminals) {
+    if (known.has(terminal) || exclude.has(terminal) || !live.groupKeys(terminal, l).includes(key)) continue;
+    const late = lateSince(l, now);
+    if (late !== undefined && late + 30 * MINUTE >= since) out.push({ terminal, since: late, silent: true, early: false });
+  }
+  return out;
 }
 
 function outageIncident(scope: { carrier: string; region?: string }, members: Troubled[], r: Rates & { window: number }): Incident {
