@@ -30,8 +30,10 @@ function incidents(registry: Registry): ScenarioFault[] {
     { at: '+1460m', cause: 'net.carrier_outage', scope: { carrier, region }, duration: '70m' },
     { at: '+31h', cause: 'sw.incompatible_update', scope: { model: models[1] ?? models[0] ?? 'A920' } },
   ];
-  if (hosts[1]) out.push({ at: '+22h', cause: 'net.host_slow', scope: { host: hosts[1] }, duration: '4h' });
-  if (hosts[2]) out.push({ at: '+27h', cause: 'provider.maintenance', scope: { host: hosts[2] }, duration: '2h', announced: false });
+  // the smaller hosts, so that a slow host is a part of the fleet, not a third of it
+  const small = hosts.slice(1).reverse();
+  if (small[0]) out.push({ at: '+22h', cause: 'net.host_slow', scope: { host: small[0] }, duration: '4h' });
+  if (small[1]) out.push({ at: '+27h', cause: 'provider.maintenance', scope: { host: small[1] }, duration: '2h', announced: false });
   return out;
 }
 
