@@ -1,6 +1,7 @@
 // The HTTP server: build (createApp, for tests with inject) versus start (startServer, listeners).
 export { createApp, type AppDeps } from './app.ts';
-export { startServer, type RunningServer } from './runtime.ts';
+export { startServer, type RunningServer, type StartOptions } from './runtime.ts';
+export type { ServerEvents, ServerEventMap, IncidentChange } from './diagnosis.recorder.ts';
 export {
   authPreHandler,
   createOpenAuthenticator,
