@@ -42,13 +42,19 @@ export function hostMembers(profiles: TerminalProfile[], host: string): Terminal
   return profiles.filter((p) => p.host.host === host);
 }
 
-/** The carrier+region pair whose cellular terminal count is closest to `target`, skipping `avoid`. */
-function pickCarrierRegion(profiles: TerminalProfile[], target: number, avoid?: string): { carrier: string; region: string } | undefined {
+/** Whether the terminal is switched on at some moment of [from, to]. */
+function onDuring(p: TerminalProfile, from: number, to: number): boolean {
+  return nextPowered(p, from) <= to;
+}
+
+/** The carrier+region pair whose cellular terminals switched on during [from, to] (the only ones an
+ * outage can show on) are closest to `target` in number, skipping `avoid`. */
+function pickCarrierRegion(profiles: TerminalProfile[], target: number, from: number, to: number, avoid?: string): { carrier: string; region: string } | undefined {
   let best: { carrier: string; region: string; score: number } | undefined;
   for (const c of CARRIERS) {
     for (const r of REGIONS) {
       if (`${c.name}/${r.name}` === avoid) continue;
-      const n = carrierMembers(profiles, c.name, r.name).length;
+      const n = carrierMembers(profiles, c.name, r.name).filter((p) => onDuring(p, from, to)).length;
       if (n < 2) continue;
       const score = Math.abs(n - target);
       if (!best || score < best.score) best = { carrier: c.name, region: r.name, score };
@@ -59,14 +65,14 @@ function pickCarrierRegion(profiles: TerminalProfile[], target: number, avoid?: 
 
 export function planCarrierOutages(d: PlanDraft, rng: Rng, profiles: TerminalProfile[], start: number, end: number): void {
   const target = Math.max(3, Math.round(profiles.length * 0.02));
-  const now = pickCarrierRegion(profiles, target);
-  if (!now) return;
   const from = end - rng.int(40, 120) * MINUTE;
+  const now = pickCarrierRegion(profiles, target, from, end);
+  if (!now) return;
   addIncident(d, { cause: 'net.carrier_outage', scope: { carrier: now.carrier, region: now.region }, from, magnitude: 'obvious',
     note: `cellular (4g) ${now.carrier} terminals in ${now.region} lost the network` }, carrierMembers(profiles, now.carrier, now.region));
   const pastEnd = end - rng.int(5, 18) * HOUR;
   const pastFrom = pastEnd - rng.int(30, 90) * MINUTE;
-  const past = pickCarrierRegion(profiles, target, `${now.carrier}/${now.region}`);
+  const past = pickCarrierRegion(profiles, target, pastFrom, pastEnd, `${now.carrier}/${now.region}`);
   if (!past || pastFrom < start) return;
   addIncident(d, { cause: 'net.carrier_outage', scope: { carrier: past.carrier, region: past.region }, from: pastFrom, to: pastEnd,
     magnitude: 'obvious', note: 'past outage, over before the end' }, carrierMembers(profiles, past.carrier, past.region), 'outage');
@@ -123,8 +129,10 @@ export function planCampaigns(d: PlanDraft, rng: Rng, profiles: TerminalProfile[
   const badModel = rng.pick(candidates);
   const version = bumpVersion(badModel.firmware[badModel.firmware.length - 1]!);
   const campaign = 'CMP-FW-01';
-  const targets = rng.shuffle(byModel(badModel)).slice(0, Math.max(3, Math.round(profiles.length * 0.015)));
   const from = Math.max(start + HOUR, end - rng.int(3, 8) * HOUR);
+  // The campaign reaches terminals switched on before the end (at night, the shops left on first).
+  const reachable = (p: TerminalProfile) => onDuring(p, from, end - 85 * MINUTE);
+  const targets = rng.shuffle(byModel(badModel)).sort((a, b) => Number(reachable(b)) - Number(reachable(a))).slice(0, Math.max(3, Math.round(profiles.length * 0.015)));
   const index = d.incidents.push({ cause: 'sw.incompatible_update', scope: { model: badModel.model, campaign, firmware: version }, from,
     magnitude: 'obvious', note: `firmware ${version} crashes on ${badModel.model}` }) - 1;
   d.badVersions.push({ model: badModel.model, component: 'firmware', version, campaign });

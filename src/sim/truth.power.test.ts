@@ -41,3 +41,14 @@ test('host and carrier incident members in the truth were switched on during the
     assert.ok(inc.terminals.length < host.length, `${inc.cause}: every terminal of ${inc.scope['host']} is a member at 03:00`);
   }
 });
+
+test('at 03:00 the carrier outage and the bad update are planned on terminals switched on then: each shows on 3 or more', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'posops-sim-'));
+  dirs.push(dir);
+  await writeSimFiles(fleet, dir);
+  const truth = JSON.parse(await readFile(join(dir, 'truth.json'), 'utf8')) as { incidents: { cause: string; terminals: string[] }[] };
+  for (const cause of ['net.carrier_outage', 'sw.incompatible_update']) {
+    const inc = truth.incidents.find((i) => i.cause === cause);
+    assert.ok(inc && inc.terminals.length >= 3, `${cause}: ${JSON.stringify(inc?.terminals)}`);
+  }
+});

@@ -80,7 +80,7 @@ export function createCorrelator(registry: Registry, snapshot?: unknown): FleetC
       const inMaintenance = new Set(maintenance.flatMap((i) => i.terminals));
       const slow = slowHosts(hosts, now, announced);
       const hostWide = new Set([...inMaintenance, ...slow.flatMap((i) => i.terminals)]);
-      const others = [...maintenance, ...slow, ...carrierOutages(live, now, hostWide), ...updates.incidents(now)];
+      const others = [...maintenance, ...slow, ...carrierOutages(live, now, hostWide), ...updates.incidents(now, (t) => live.terminals.get(t)?.last)];
       // A terminal whose whole service is down or slow (or crashing) has that as its cause, even
       // if one of its cards also met the failing issuer.
       const explained = new Set(others.flatMap((i) => i.terminals));

@@ -35,6 +35,8 @@ export interface UpdateSnapshot {
   crashing: string[];
 }
 
+export type LastSeen = (terminal: string) => number | undefined;
+
 function isCrash(e: PosEvent): boolean {
   if (e.type === 'error') return e.code === 'APP_CRASH' || e.code === 'APP_ANR';
   return e.type === 'boot' && (e.reason === 'crash' || e.reason === 'watchdog');
@@ -75,14 +77,17 @@ export class UpdateTracker {
     if (t.crashes.some((c) => c > ts)) group.crashed.add(terminal);
   }
 
-  /** Whether the terminal is in trouble after its install: 2+ crashes since, recent, not crashing before. */
-  private troubled(terminal: string, key: string, now: number): boolean {
+  /** Whether the terminal is in trouble after its install: 2+ crashes since, not crashing before,
+   * and still crashing within 3 hours of the last we heard of it (a shop that switched its crashing
+   * terminal off for the night has not fixed it). */
+  private troubled(terminal: string, key: string, now: number, lastSeen: LastSeen): boolean {
     const t = this.terminals.get(terminal);
     if (!t?.install || t.install.key !== key) return false;
     const at = t.install.ts;
     const after = t.crashes.filter((c) => c > at && c <= now);
     const before = t.crashes.filter((c) => c > at - 6 * HOUR && c <= at);
-    return after.length >= 2 && before.length < 2 && Math.max(...after) >= now - 3 * HOUR;
+    const heard = Math.min(now, Math.max(lastSeen(terminal) ?? now, ...after));
+    return after.length >= 2 && before.length < 2 && Math.max(...after) >= heard - 3 * HOUR;
   }
 
   /** Share of the rest of the fleet crashing repeatedly in the last 6 hours. */
@@ -123,11 +128,12 @@ export class UpdateTracker {
     for (const t of snap?.crashing ?? []) this.crashing.add(t);
   }
 
-  incidents(now: number): Incident[] {
+  /** `lastSeen`: when the terminal was last heard from (undefined: unknown, taken as now). */
+  incidents(now: number, lastSeen: LastSeen = () => undefined): Incident[] {
     const incidents: Incident[] = [];
     for (const [key, group] of this.groups) {
       if (group.crashed.size < 3) continue;
-      const troubled = [...group.crashed].filter((t) => this.troubled(t, key, now));
+      const troubled = [...group.crashed].filter((t) => this.troubled(t, key, now, lastSeen));
       if (troubled.length < 3) continue;
       const settled = [...group.installs].filter(([t, i]) => i.ts <= now - GRACE || troubled.includes(t)).length;
       const rate = troubled.length / Math.max(settled, 1);
