@@ -77,16 +77,9 @@ export class Counters {
   }
 
   add(id: CounterId, sec: number, amount = 1): void {
-    // the reference moves in steps; events a little after it are added with a factor > 1
-    if (sec > this.ref + REF_STEP || this.ref === 0) this.advance(sec);
-    if (kOwner !== this || sec !== kSec || this.ref !== kRef) {
-      const age = this.ref - sec;
-      kShort = Math.exp(-age / TAU_SHORT);
-      kLong = Math.exp(-age / TAU_LONG);
-      kOwner = this;
-      kSec = sec;
-      kRef = this.ref;
-    }
+    // an event adds to several counters at one time: after the first, the factors are known and
+    // the reference cannot need to move (it moved, if at all, in that first add)
+    if (kOwner !== this || sec !== kSec || this.ref !== kRef) this.factors(sec);
     const v = this.s.f32;
     const t = this.s.u32;
     const vi = ((this.o + V_AT) >> 2) + id * 2;
@@ -99,6 +92,20 @@ export class Counters {
       if (sec >= last) t[ti] = sec;
     } else if (sec < first && first - sec < EPISODE_GAP) t[ti] = sec;
     if (sec > last) t[ti + 1] = sec;
+  }
+
+  /** Moves the reference when needed and sets the decay factors from `sec` to it. */
+  private factors(sec: number): void {
+    // the reference moves in steps; events a little after it are added with a factor > 1
+    if (sec > this.ref + REF_STEP || this.ref === 0) this.advance(sec);
+    if (kOwner !== this || sec !== kSec || this.ref !== kRef) {
+      const age = this.ref - sec;
+      kShort = Math.exp(-age / TAU_SHORT);
+      kLong = Math.exp(-age / TAU_LONG);
+      kOwner = this;
+      kSec = sec;
+      kRef = this.ref;
+    }
   }
 
   private advance(sec: number): void {
