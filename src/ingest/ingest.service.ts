@@ -68,6 +68,8 @@ class LogIngestor implements Ingestor {
   /** Splits items into rejected, duplicates and accepted; accepted keys are remembered at once. */
   private sort(items: readonly unknown[], source: IngestSource, at: number, result: IngestResult): Accepted {
     const accepted: Accepted = { events: [], stored: [], terminals: [], ids: [] };
+    // only listeners read the events; append() follows in the same tick, so this cannot change before it
+    const keepEvents = this.listeners.size > 0;
     for (let index = 0; index < items.length; index++) {
       const d = decodeItem(items[index], this.maxLineBytes);
       if (!d.ok) {
@@ -83,7 +85,7 @@ class LogIngestor implements Ingestor {
         result.duplicates++;
         continue;
       }
-      accepted.events.push(d.event);
+      if (keepEvents) accepted.events.push(d.event); // else the parsed event dies at once (cheap young-generation GC)
       accepted.stored.push(d.stored);
       accepted.terminals.push(terminal);
       accepted.ids.push(id);
@@ -93,12 +95,12 @@ class LogIngestor implements Ingestor {
 
   private async append(accepted: Accepted, at: number): Promise<void> {
     // events are kept for listeners only: holding them while the fsync runs would cost GC time for nothing
-    const notice: Notice = { base: this.log.nextOffset(), events: this.listeners.size > 0 ? accepted.events : [], state: 'pending' };
+    const notice: Notice = { base: this.log.nextOffset(), events: accepted.events, state: 'pending' };
     this.notices.push(notice);
-    const n = accepted.events.length;
+    const n = accepted.ids.length;
     this.queueDepth += n;
     const appended = this.log.append(accepted.stored);
-    accepted.events = []; // not held while the fsync runs (GC time) unless the notice keeps them
+    accepted.events = []; // the notice holds them for listeners; nothing else while the fsync runs
     this.lastAppend = appended;
     try {
       await appended;
