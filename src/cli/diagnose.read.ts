@@ -53,6 +53,11 @@ async function* lineChunks(path: string, chunkBytes: number): AsyncGenerator<Uin
   }
 }
 
+/** The chunk's text, decoded in place (Buffer.from(uint8array) would copy the bytes first). */
+function chunkText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 type Pending = { resolve: (d: ChunkDigest) => void; fallback: () => ChunkDigest };
 
 /** A small pool of digest workers; any failure digests the chunk in-thread instead. */
@@ -82,7 +87,7 @@ class DigestPool {
   }
 
   digest(bytes: Uint8Array, startsFile: boolean): Promise<ChunkDigest> {
-    const fallback = (): ChunkDigest => digestChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), startsFile);
+    const fallback = (): ChunkDigest => digestChunk(chunkText(bytes), startsFile);
     if (this.broken) return Promise.resolve(fallback());
     const seq = this.next++;
     return new Promise((resolve) => {
@@ -131,7 +136,7 @@ export async function* readDigests(path: string, opts: { workers?: number; chunk
   let startsFile = true;
   try {
     for await (const bytes of lineChunks(path, opts.chunkBytes ?? CHUNK_BYTES)) {
-      queue.push(pool ? pool.digest(bytes, startsFile) : Promise.resolve(digestChunk(Buffer.from(bytes).toString('utf8'), startsFile)));
+      queue.push(pool ? pool.digest(bytes, startsFile) : Promise.resolve(digestChunk(chunkText(bytes), startsFile)));
       startsFile = false;
       while (queue.length > Math.max(1, workers * 2)) {
         const digest = await queue.shift()!;
