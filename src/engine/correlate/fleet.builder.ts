@@ -8,7 +8,8 @@ export const MIN = 60_000;
 let seq = 0;
 
 export function terminal(id: string, over: Partial<RegistryTerminal> = {}): RegistryTerminal {
-  return { terminal: id, merchant: 'M1', model: 'A920', region: 'Hangzhou', carrier: 'CMCC', host: 'cup-main', ...over };
+  // each terminal its own shop unless the test says otherwise
+  return { terminal: id, merchant: `M-${id}`, model: 'A920', region: 'Hangzhou', carrier: 'CMCC', host: 'cup-main', ...over };
 }
 
 export function registry(terminals: RegistryTerminal[], maintenance: MaintenanceWindow[] = []): Registry {

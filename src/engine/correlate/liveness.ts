@@ -84,6 +84,11 @@ export class LivenessTracker {
     return keys;
   }
 
+  /** The terminal's merchant (its shop), or the terminal itself when the registry does not say. */
+  shopOf(terminal: string): string {
+    return this.fleet.get(terminal)?.merchant ?? `terminal:${terminal}`;
+  }
+
   /** Recounts the groups (after a registry change moved terminals between regions). */
   recount(): void {
     this.counts.clear();

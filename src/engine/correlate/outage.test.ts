@@ -66,3 +66,17 @@ test('a shop late to come on is no outage by itself: without the group going dow
   }
   assert.deepEqual(incidentsAt(terminals, events), []);
 });
+
+test('one shop switching its four cellular terminals off together is its closing time, not a carrier outage', () => {
+  const { terminals, events } = fleet(5);
+  const OFF = NOW - 60 * MIN;
+  for (let i = 0; i < 4; i++) {
+    const t = terminal(`Shop-${i}`, { region: 'Guangzhou', carrier: 'CTCC', merchant: 'M-big' });
+    terminals.push(t);
+    events.push(...heartbeats(t.terminal, NOW - 8 * HOUR + i * 7_000, OFF + i * 40_000, { carrier: 'CTCC' }));
+  }
+  assert.deepEqual(incidentsAt(terminals, events), []);
+  // four shops of the same carrier and region going quiet together are
+  terminals.forEach((t, i) => { if (t.terminal.startsWith('Shop-')) terminals[i] = { ...t, merchant: t.terminal }; });
+  assert.deepEqual(incidentsAt(terminals, events).map((i) => [i.cause, i.scope]), [['net.carrier_outage', { carrier: 'CTCC', region: 'Guangzhou' }]]);
+});

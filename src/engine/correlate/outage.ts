@@ -25,6 +25,8 @@ interface Troubled {
   silent: boolean;
   /** Only a missed heartbeat so far (not yet silent by the settled rule). */
   early: boolean;
+  /** The shop: terminals of one shop going quiet together is its closing time, one blow at most. */
+  shop: string;
 }
 
 /** Cellular terminals with network trouble at `now`, from the silence index and the error set. */
@@ -33,15 +35,16 @@ function troubledTerminals(live: LivenessTracker, now: number): Troubled[] {
   for (const terminal of live.lastSeenBetween(now - 12 * HOUR, now - EARLY_QUIET_MS)) {
     const l = live.terminals.get(terminal);
     if (!l) continue;
+    const shop = live.shopOf(terminal);
     const since = silentSince(l, now);
-    if (since !== undefined) out.set(terminal, { terminal, since, silent: true, early: false });
+    if (since !== undefined) out.set(terminal, { terminal, since, silent: true, early: false, shop });
     const missed = since === undefined ? missedSince(l, now) : undefined;
-    if (missed !== undefined) out.set(terminal, { terminal, since: missed, silent: true, early: true });
+    if (missed !== undefined) out.set(terminal, { terminal, since: missed, silent: true, early: true, shop });
   }
   for (const terminal of live.erring) {
     const l = live.terminals.get(terminal);
     const since = !l || out.get(terminal)?.early === false ? undefined : erringSince(l, now);
-    if (since !== undefined) out.set(terminal, { terminal, since, silent: false, early: false });
+    if (since !== undefined) out.set(terminal, { terminal, since, silent: false, early: false, shop: live.shopOf(terminal) });
   }
   return [...out.values()];
 }
@@ -62,6 +65,8 @@ function tally(live: LivenessTracker, troubled: Troubled[]): Map<string, Trouble
 
 interface Rates {
   k: number;
+  /** Distinct shops among the k. */
+  shops: number;
   n: number;
   share: number;
   outside: number;
@@ -70,18 +75,19 @@ interface Rates {
 /** The terminals that lost the network together: the densest `window` of trouble starts (the
  * core), and every terminal of the group in trouble since then (intermittent ones fall silent
  * later). Shops closing for the night drift apart over hours; an outage strikes at once. */
-function cluster(members: Troubled[], window: number): { core: number; members: Troubled[]; from: number; to: number } {
+function cluster(members: Troubled[], window: number): { core: number; shops: number; members: Troubled[]; from: number; to: number } {
   const sorted = [...members].sort((a, b) => a.since - b.since);
-  let best = { i: 0, j: -1 };
+  let best = { i: 0, j: -1, shops: 0 };
   for (let i = 0, j = 0; i < sorted.length; i++) {
     while (j + 1 < sorted.length && sorted[j + 1]!.since - sorted[i]!.since <= window) j++;
-    if (j - i > best.j - best.i) best = { i, j };
+    const shops = new Set(sorted.slice(i, j + 1).map((m) => m.shop)).size;
+    if (shops > best.shops || (shops === best.shops && j - i > best.j - best.i)) best = { i, j, shops };
   }
   const core = sorted.slice(best.i, best.j + 1);
-  if (core.length === 0) return { core: 0, members: [], from: 0, to: 0 };
+  if (core.length === 0) return { core: 0, shops: 0, members: [], from: 0, to: 0 };
   const from = core[0]!.since;
   const to = core[core.length - 1]!.since;
-  return { core: core.length, members: sorted.filter((m) => m.since >= from), from, to };
+  return { core: core.length, shops: best.shops, members: sorted.filter((m) => m.since >= from), from, to };
 }
 
 function within(list: Troubled[] | undefined, from: number, to: number): number {
@@ -99,11 +105,14 @@ function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: strin
     if (no <= 0) continue; // nothing to compare with on this side
     outside = Math.max(outside, (Math.max(ko, 0) + 0.5) / (no + 1));
   }
-  return { k, n, share: n ? k / n : 0, outside, members: c.members };
+  return { k, shops: c.shops, n, share: n ? k / n : 0, outside, members: c.members };
 }
 
+/** Shops that must lose the network together: one shop's terminals going quiet at once is its closing time. */
+const MIN_SHOPS = 3;
+
 function passes(r: Rates, rule: Rule): boolean {
-  return r.k >= rule.minTerminals && r.share >= rule.minShare && r.share >= rule.minLift * Math.max(r.outside, 0.02);
+  return r.k >= rule.minTerminals && r.shops >= MIN_SHOPS && r.share >= rule.minShare && r.share >= rule.minLift * Math.max(r.outside, 0.02);
 }
 
 interface Tallies {
@@ -151,7 +160,7 @@ function lateMembers(live: LivenessTracker, key: string, members: Troubled[], no
   for (const [terminal, l] of live.terminals) {
     if (known.has(terminal) || exclude.has(terminal) || !live.groupKeys(terminal, l).includes(key)) continue;
     const late = lateSince(l, now);
-    if (late !== undefined && late + 30 * MINUTE >= since) out.push({ terminal, since: late, silent: true, early: false });
+    if (late !== undefined && late + 30 * MINUTE >= since) out.push({ terminal, since: late, silent: true, early: false, shop: live.shopOf(terminal) });
   }
   return out;
 }
