@@ -1,7 +1,7 @@
 // `posops serve`: runs the server with the embedded store and broker unless URLs are given.
 
 import type { Command } from 'commander';
-import { readConfig, type Config } from '../config.ts';
+import { CONFIG_OPTIONS, readConfig, type Config } from '../config.ts';
 import { isPosopsError } from '../domain/index.ts';
 import type { RunningServer } from '../server/index.ts';
 import type { Demo } from '../server/demo.ts';
@@ -88,6 +88,14 @@ async function serve(flags: ServeFlags): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/** Says which listener could not get its port and which setting moves it, for an EADDRINUSE error. */
+function portInUse(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (e?.code !== 'EADDRINUSE') return undefined;
+  const settings = CONFIG_OPTIONS.filter((o) => o.kind === 'port').map((o) => `${o.flag} (${o.env})`);
+  return `port ${e.port ?? '?'} on ${e.address ?? 'this machine'} is already in use (another posops, or another program): stop it, or choose other ports with ${settings.join(' or ')}`;
+}
+
 export function register(program: Command): void {
   program
     .command('serve')
@@ -112,6 +120,11 @@ export function register(program: Command): void {
       } catch (err) {
         if (isPosopsError(err)) {
           process.stderr.write(`posops serve: ${err.code}: ${err.message}\n`);
+          process.exit(1);
+        }
+        const busy = portInUse(err);
+        if (busy) {
+          process.stderr.write(`posops serve: ${busy}\n`);
           process.exit(1);
         }
         throw err;

@@ -66,8 +66,10 @@ function Shell() {
   const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const onMessage = useCallback((m: LiveMessage) => {
     if (m.type === 'hello') return;
-    if (m.type === 'incident' && m.incident) {
-      notification.info({ title: t('live.incident', { cause: session.causeName(m.incident.cause), kind: t(`live.kind.${m.incident.kind}`) }), placement: 'bottomRight' });
+    // Only an incident that opens or ends is worth interrupting someone for; members joining and
+    // leaving show up in the refreshed figures and on the incident's page.
+    if (m.type === 'incident' && m.incident && m.incident.kind !== 'changed') {
+      notification.info({ key: `incident:${m.incident.id}:${m.incident.kind}`, title: t('live.incident', { cause: session.causeName(m.incident.cause), kind: t(`live.kind.${m.incident.kind}`) }), placement: 'bottomRight' });
     }
     if (!pending.current) pending.current = setTimeout(() => { pending.current = undefined; setTick((n) => n + 1); }, 1500);
   }, [notification, t, session]);

@@ -65,7 +65,7 @@ export default function Terminals() {
   const columns: TableProps<TerminalRow>['columns'] = [
     { title: t('col.terminal'), dataIndex: 'terminal', key: 'terminal', sorter: true, sortOrder: sortOrder('terminal'), render: (v: string) => <Link to={`/terminals/${v}`}>{v}</Link> },
     { title: t('col.status'), dataIndex: 'status', key: 'severity', sorter: true, sortOrder: sortOrder('severity'), render: (s: Status) => <StatusTag status={s} /> },
-    { title: t('col.cause'), dataIndex: 'cause', key: 'cause', sorter: true, sortOrder: sortOrder('cause'), ellipsis: true, render: (c?: string) => (c ? session.causeName(c) : '—') },
+    { title: t('col.cause'), dataIndex: 'cause', key: 'cause', width: '22%', sorter: true, sortOrder: sortOrder('cause'), ellipsis: true, render: (c?: string) => (c ? session.causeName(c) : '—') },
     { title: t('col.confidence'), dataIndex: 'confidence', key: 'confidence', sorter: true, sortOrder: sortOrder('confidence'), responsive: ['lg'], render: (c?: number) => i18n.pct(c) },
     { title: t('col.since'), dataIndex: 'since', key: 'since', sorter: true, sortOrder: sortOrder('since'), responsive: ['xl'], render: (s?: string) => (s ? i18n.dateTime(s) : '—') },
     { title: t('col.merchant'), dataIndex: 'merchant', key: 'merchant', sorter: true, sortOrder: sortOrder('merchant'), ellipsis: true, responsive: ['md'], render: (m: string | undefined, r) => (m ? `${r.merchantName ?? ''} ${m}`.trim() : '—') },
