@@ -29,7 +29,8 @@ function storedJson(event: PosEvent): string {
   return text;
 }
 
-function decodeLine(text: string, maxLineBytes: number): Decoded {
+/** Decodes and validates one raw line (without its line break). */
+export function decodeLine(text: string, maxLineBytes: number): Decoded {
   if (text.length * 3 > maxLineBytes) {
     const bytes = Buffer.byteLength(text);
     if (bytes > maxLineBytes) return { ok: false, error: lineTooLong(bytes, maxLineBytes) };

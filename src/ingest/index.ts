@@ -6,3 +6,6 @@ export { DEFAULT_MAX_LINE_BYTES, decodeItem, lineTooLong } from './event.decode.
 export { readNdjsonBatches, readNdjsonFile, type NdjsonLine, type NdjsonReadOptions } from './ndjson.file.ts';
 export { decodeLogRecord, readEvents } from './replay.ts';
 export { importNdjsonFile, type FileImportOptions, type FileImportResult } from './ndjson.import.ts';
+export { importWorkers } from './ndjson.import.ts';
+export type { CheckedBatch } from './ingest.types.ts';
+export { defaultLineWorkers, digestLineChunks, readLineChunks, type LineChunk, type LinePoolOptions, type LineTask } from './line-pool.ts';

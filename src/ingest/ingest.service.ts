@@ -3,7 +3,7 @@ import { PosopsError, type PosEvent } from '../domain/index.ts';
 import type { EventLog } from '../log/index.ts';
 import { DedupeIndex } from './dedupe.ts';
 import { DEFAULT_MAX_LINE_BYTES, decodeItem } from './event.decode.ts';
-import { TRANSPORTS, type IngestResult, type IngestSource, type IngestStats, type Ingestor, type IngestorOptions, type Transport, type TransportCounts } from './ingest.types.ts';
+import { TRANSPORTS, type CheckedBatch, type IngestResult, type IngestSource, type IngestStats, type Ingestor, type IngestorOptions, type Transport, type TransportCounts } from './ingest.types.ts';
 
 const DEFAULT_MAX_QUEUE = 200_000;
 const DEFAULT_DEDUPE_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -19,7 +19,7 @@ interface Notice {
 
 interface Accepted {
   events: PosEvent[];
-  stored: string[];
+  stored: (string | Buffer)[];
   /** terminal and id of each accepted event, to forget them again when the append fails. */
   terminals: string[];
   ids: string[];
@@ -52,6 +52,43 @@ class LogIngestor implements Ingestor {
     const at = this.now();
     const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [] };
     const accepted = this.sort(items, source, at, result);
+    return this.finish(accepted, at, result, source);
+  }
+
+  async ingestChecked(batch: CheckedBatch, source: IngestSource): Promise<IngestResult> {
+    if (this.closed) throw new PosopsError('LOG_CLOSED', 'the ingestor is closed');
+    const n = batch.stored.length;
+    if (this.queueDepth > 0 && this.queueDepth + n > this.maxQueue) {
+      throw new PosopsError('INGEST_OVERLOADED', `${this.queueDepth} events are waiting to be written (limit ${this.maxQueue}); retry later`);
+    }
+    const at = this.now();
+    const result: IngestResult = { accepted: 0, duplicates: 0, rejected: [] };
+    const accepted: Accepted = { events: [], stored: [], terminals: [], ids: [] };
+    const keepEvents = this.listeners.size > 0;
+    for (let i = 0; i < n; i++) {
+      const terminal = batch.terminals[i]!;
+      const id = batch.ids[i]!;
+      if (source.terminal !== undefined && terminal !== source.terminal) {
+        result.rejected.push({ index: i, error: `terminal ${terminal} is not the authenticated terminal ${source.terminal}` });
+        continue;
+      }
+      if (!this.dedupe.addIfNew(terminal, id, at)) {
+        result.duplicates++;
+        continue;
+      }
+      const stored = batch.stored[i]!;
+      if (keepEvents) {
+        const d = decodeItem(stored, this.maxLineBytes);
+        if (d.ok) accepted.events.push(d.event);
+      }
+      accepted.stored.push(stored);
+      accepted.terminals.push(terminal);
+      accepted.ids.push(id);
+    }
+    return this.finish(accepted, at, result, source);
+  }
+
+  private async finish(accepted: Accepted, at: number, result: IngestResult, source: IngestSource): Promise<IngestResult> {
     const counts = this.counts[source.transport];
     counts.rejected += result.rejected.length;
     counts.duplicates += result.duplicates;

@@ -44,8 +44,21 @@ export interface Ingestor {
    */
   onEvent(listener: (event: PosEvent, offset: number) => void): () => void;
   stats(): IngestStats;
+  /**
+   * Lines validated elsewhere (the line pool of file imports): dedupes and appends `stored` as
+   * they are; resolves once durable. Listeners still hear every event (the lines are parsed again
+   * for them only when one is subscribed).
+   */
+  ingestChecked?(batch: CheckedBatch, source: IngestSource): Promise<IngestResult>;
   /** Waits for pending appends and refuses new ones. The log stays open: whoever opened it closes it. */
   close(): Promise<void>;
+}
+
+/** Valid events as raw lines with their terminal and id (same order). */
+export interface CheckedBatch {
+  stored: Buffer[];
+  terminals: string[];
+  ids: string[];
 }
 
 export interface IngestorOptions {

@@ -1,8 +1,11 @@
 // Importing NDJSON files through the ingestor (transport 'file'): the code `posops import` and
 // the file benchmark run. Batches go to the ingestor two at a time so reading, validating and the
 // log's write+fsync overlap.
+import { DEFAULT_MAX_LINE_BYTES as DEFAULT_MAX, lineTooLong } from './event.decode.ts';
+import type { CheckedBatch, IngestResult, Ingestor } from './ingest.types.ts';
+import { defaultLineWorkers, digestLineChunks, fileBytes, type LineChunk } from './line-pool.ts';
+import type { ImportDigest } from './ndjson.digest.ts';
 import { readNdjsonBatches } from './ndjson.file.ts';
-import type { IngestResult, Ingestor } from './ingest.types.ts';
 
 export interface FileImportResult {
   /** Non-blank lines read. */
@@ -18,9 +21,22 @@ export interface FileImportOptions {
   onBytes?: (bytesRead: number) => void;
   maxReported?: number;
   maxLineBytes?: number;
+  /** Worker threads that parse and validate (the line pool); default: see importWorkers(). 0 = in-thread. */
+  workers?: number;
+  /** Bytes of raw lines per pool job (tests use small ones). */
+  chunkBytes?: number;
 }
 
 const IN_FLIGHT = 2;
+/** Files under this size are imported in-thread (starting workers costs more than they save). */
+const POOL_MIN_BYTES = 4 * 1024 * 1024;
+/** Chunk of raw lines per pool job; also the size of a group commit. */
+const POOL_CHUNK_BYTES = 2 * 1024 * 1024;
+
+/** Worker threads an import of `bytes` uses by default. */
+export function importWorkers(bytes: number): number {
+  return bytes < POOL_MIN_BYTES ? 0 : defaultLineWorkers();
+}
 
 function tally(result: FileImportResult, numbers: number[], answer: IngestResult, maxReported: number): void {
   result.accepted += answer.accepted;
@@ -33,6 +49,71 @@ function tally(result: FileImportResult, numbers: number[], answer: IngestResult
 
 /** Reads one NDJSON file (gzip too) into the ingestor; resolves when every accepted event is durable. */
 export async function importNdjsonFile(ingestor: Ingestor, path: string, opts: FileImportOptions = {}): Promise<FileImportResult> {
+  const workers = opts.workers ?? importWorkers(await fileBytes(path));
+  const result = workers > 0 && ingestor.ingestChecked ? await importPooled(ingestor, path, workers, opts) : await importInThread(ingestor, path, opts);
+  result.rejections.sort((a, b) => a.line - b.line);
+  return result;
+}
+
+function reject(result: FileImportResult, line: number, error: string, maxReported: number): void {
+  result.rejected++;
+  if (result.rejections.length < maxReported) result.rejections.push({ line, error });
+}
+
+/** The valid lines of a pool digest as a batch for ingestChecked(): the chunk's own bytes, no copy. */
+function checkedBatch(chunk: LineChunk, d: ImportDigest): CheckedBatch {
+  const n = d.tsMs.length;
+  const batch: CheckedBatch = { stored: new Array(n), terminals: new Array(n), ids: new Array(n) };
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    batch.stored[i] = chunk.bytes.subarray(d.spans[2 * i]!, d.spans[2 * i + 1]!);
+    const t = d.keyLens[2 * i]!;
+    const k = d.keyLens[2 * i + 1]!;
+    batch.terminals[i] = d.keyText.slice(pos, pos + t);
+    batch.ids[i] = d.keyText.slice(pos + t, pos + t + k);
+    pos += t + k;
+  }
+  return batch;
+}
+
+/** Big files: worker threads parse and validate chunks; this thread dedupes and appends the raw lines. */
+async function importPooled(ingestor: Ingestor, path: string, workers: number, opts: FileImportOptions): Promise<FileImportResult> {
+  const maxReported = opts.maxReported ?? 50;
+  const maxLineBytes = opts.maxLineBytes;
+  const result: FileImportResult = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
+  const inFlight: Promise<void>[] = [];
+  const task = new URL('./ndjson.digest.ts', import.meta.url);
+  const chunks = digestLineChunks<ImportDigest>(path, {
+    task,
+    taskOptions: { maxLineBytes },
+    workers,
+    chunkBytes: opts.chunkBytes ?? POOL_CHUNK_BYTES,
+    ...(maxLineBytes ? { maxLineBytes } : {}),
+    ...(opts.onBytes ? { onBytes: opts.onBytes } : {}),
+  });
+  try {
+    for await (const { chunk, result: d } of chunks) {
+      for (const l of chunk.longLines) reject(result, chunk.firstLine + l.index, lineTooLong(l.bytes, maxLineBytes ?? DEFAULT_MAX), maxReported);
+      for (const x of d.invalid) reject(result, chunk.firstLine + x.index, x.error, maxReported);
+      result.lines += chunk.longLines.length + d.invalid.length + d.tsMs.length;
+      if (d.tsMs.length === 0) continue;
+      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+      const done = ingestor.ingestChecked!(checkedBatch(chunk, d), { transport: 'file' }).then((answer) => {
+        result.accepted += answer.accepted;
+        result.duplicates += answer.duplicates;
+      });
+      done.catch(() => undefined); // handled when awaited below; never an unhandled rejection meanwhile
+      inFlight.push(done);
+    }
+    await Promise.all(inFlight);
+  } catch (err) {
+    await Promise.allSettled(inFlight);
+    throw err;
+  }
+  return result;
+}
+
+async function importInThread(ingestor: Ingestor, path: string, opts: FileImportOptions): Promise<FileImportResult> {
   const maxReported = opts.maxReported ?? 50;
   const result: FileImportResult = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
   const inFlight: Promise<void>[] = [];
@@ -62,6 +143,5 @@ export async function importNdjsonFile(ingestor: Ingestor, path: string, opts: F
     await Promise.allSettled(inFlight);
     throw err;
   }
-  result.rejections.sort((a, b) => a.line - b.line);
   return result;
 }

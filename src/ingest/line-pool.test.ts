@@ -1,0 +1,73 @@
+// The line pool against the in-thread import: same records in the log, same counts, same
+// rejected lines (numbers across chunks, BOM, CRLF, gzip, over-long lines, non-ASCII, PAN).
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { openSegmentLog } from '../log/index.ts';
+import { createIngestor, importNdjsonFile, readLineChunks } from './index.ts';
+
+let dir = '';
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'posops-linepool-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function eventLine(i: number): string {
+  const extra = i % 7 === 0 ? ',"operator":"收银员"' : '';
+  return `{"v":1,"id":"e${i}","type":"txn","terminal":"T${i % 13}","ts":"2026-06-04T09:${String(i % 60).padStart(2, '0')}:00Z","rc":"00"${extra}}`;
+}
+
+function sampleText(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 3000; i++) lines.push(eventLine(i));
+  lines.splice(5, 0, 'not json');
+  lines.splice(900, 0, '', '   ', eventLine(3)); // blanks, then a duplicate
+  lines.splice(1500, 0, 'x'.repeat(5000)); // over the 4,000-byte limit used below
+  lines.splice(2000, 0, '{"v":1,"id":"p","type":"txn","terminal":"T1","ts":"2026-06-04T01:00:00Z","operator":"4111 1111 1111 1111"}');
+  return '\ufeff' + lines.join('\r\n') + '\n' + 'y'.repeat(6000);
+}
+
+async function importWith(path: string, workers: number): Promise<{ result: unknown; records: string[] }> {
+  const logDir = await mkdtemp(join(dir, `log-${workers}-`));
+  const log = await openSegmentLog(logDir);
+  const ingestor = await createIngestor({ log });
+  const result = await importNdjsonFile(ingestor, path, { workers, chunkBytes: 8 * 1024, maxLineBytes: 4000 });
+  await ingestor.close();
+  const records: string[] = [];
+  for await (const r of log.read(0)) records.push(r.data.toString('utf8'));
+  await log.close();
+  return { result, records };
+}
+
+test('pooled import equals the in-thread import: log records, counts and rejected line numbers', async () => {
+  const path = join(dir, 'events.ndjson');
+  await writeFile(path, sampleText());
+  await writeFile(`${path}.gz`, gzipSync(sampleText()));
+  const inThread = await importWith(path, 0);
+  const r = inThread.result as { accepted: number; duplicates: number; rejected: number; rejections: { line: number; error: string }[] };
+  assert.equal(r.accepted, 3000);
+  assert.equal(r.duplicates, 1);
+  assert.deepEqual(r.rejections.map((x) => x.line), [6, 1501, 2001, 3007]);
+  assert.match(r.rejections[1]!.error, /5000 bytes/);
+  assert.match(r.rejections[2]!.error, /card number/);
+  assert.equal(inThread.records[0], eventLine(0), 'stored as sent, without BOM or CR');
+  assert.deepEqual(await importWith(path, 1), inThread);
+  assert.deepEqual(await importWith(`${path}.gz`, 2), inThread);
+});
+
+test('readLineChunks() cuts at line breaks and numbers the chunks', async () => {
+  const path = join(dir, 'numbers.ndjson');
+  await writeFile(path, Array.from({ length: 1000 }, (_, i) => `line ${i + 1}`).join('\n'));
+  let expected = 1;
+  for await (const c of readLineChunks(path, { chunkBytes: 1000 })) {
+    assert.equal(c.firstLine, expected);
+    assert.ok(c.bytes.toString().startsWith(`line ${expected}\n`) || c.lines === 1);
+    expected += c.lines;
+  }
+  assert.equal(expected, 1001);
+});
