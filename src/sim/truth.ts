@@ -1,7 +1,6 @@
 // truth.json: what is really wrong at the moment `at` (format of samples/README.md).
 import { formatTs } from './clock.ts';
 import { isPowered, nextPowered } from './schedule.ts';
-import type { TerminalSim } from './terminal.ts';
 import type { PlannedFault, SimFleet } from './types.ts';
 
 export interface Truth {
@@ -16,6 +15,13 @@ export interface Truth {
   transients: { terminal: string; kinds: string[]; until: string }[];
   past: { cause: string; scope: Record<string, string>; since: string; until: string; terminals: number }[];
   notes: string[];
+}
+
+/** What the truth needs of a simulated terminal: the 91 answers of an issuer outage it received. */
+export interface TruthSim {
+  p: { id: string };
+  issuerHits: number;
+  issuerSince: number;
 }
 
 /** Whether the terminal was switched on at some moment of [from, to]. */
@@ -34,7 +40,7 @@ interface Membership {
 }
 
 /** Who is in which incident at `at`, and which terminals have an active fault of their own. */
-function membership(fleet: SimFleet, sims: TerminalSim[], at: number): Membership {
+function membership(fleet: SimFleet, sims: readonly TruthSim[], at: number): Membership {
   const byId = new Map(fleet.profiles.map((p) => [p.id, p]));
   const own = new Map<string, PlannedFault>();
   const members = fleet.incidents.map(() => [] as string[]);
@@ -69,7 +75,7 @@ function pastIncidents(fleet: SimFleet, at: number): Truth['past'] {
 }
 
 /** Builds the truth at `at` from the plan and what the simulated terminals saw. */
-export function buildTruth(fleet: SimFleet, sims: TerminalSim[], at: number): Truth {
+export function buildTruth(fleet: SimFleet, sims: readonly TruthSim[], at: number): Truth {
   const terminals: Record<string, string> = {};
   for (const p of fleet.profiles) terminals[p.id] = 'ok';
   const { own, members, firstMember } = membership(fleet, sims, at);
