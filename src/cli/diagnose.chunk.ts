@@ -1,22 +1,23 @@
 // One chunk of NDJSON lines → what the engine needs: the validated events, a 53-bit hash of
-// terminal+id per event for duplicate checks, and the invalid lines with their numbers. Runs in
-// worker threads and, for small inputs, in-thread. A worker hands the events back as one JSON
-// array text for the main thread to parse, in one of two forms (bench/README.md, engine):
-// - 'lines': the valid lines as they came, plus each event's tsMs (the validator only adds tsMs to
-//   the parsed line, so parsing the line again gives the same event). Cheapest for the worker;
-//   chosen with a single worker, which is then the slower side of the pipeline.
-// - 'views': JSON of only the fields the engine reads (engineView). A JSON.stringify per event in
-//   the worker, but about 40% less text for the main thread to parse: chosen with 2+ workers,
-//   when the main thread's fold is the slower side.
+// terminal+id per event for duplicate checks, and the invalid lines with their numbers. A task of
+// the line pool (src/ingest/line-pool.ts): in-thread it returns the events themselves; in a worker,
+// the engine's view of each event (engineView) as a shape-coded value stream (diagnose.shape.ts),
+// which the main thread turns back into objects without parsing JSON again.
 import { validateParsed, type PosEvent } from '../domain/index.ts';
 import { engineView } from '../engine/index.ts';
-import { DEFAULT_MAX_LINE_BYTES, lineTooLong } from '../ingest/index.ts';
+import { DEFAULT_MAX_LINE_BYTES, lineTooLong, type LineChunk } from '../ingest/index.ts';
+import { decodeShapes, ShapeEncoder } from './diagnose.shape.ts';
+
+/** The engine's views of a chunk's events, shape-coded (diagnose.shape.ts). */
+export interface ShapedEvents {
+  nums: Float64Array;
+  strs: string[];
+  shapes: string[];
+}
 
 export interface ChunkDigest {
-  /** The valid events in line order: from a worker, one JSON array text of the valid lines; in-thread, the events. */
-  events: string | PosEvent[];
-  /** With the 'lines' form: each event's tsMs (the validator's parse of its ts). */
-  tsMs?: Float64Array;
+  /** The valid events in line order: in-thread the events, from a worker their shape-coded views. */
+  events: ShapedEvents | PosEvent[];
   /** terminal+id hash per event (same order). */
   keys: Float64Array;
   /** Invalid lines: 0-based index within the chunk, and the reason. */
@@ -38,14 +39,12 @@ export function eventKey(terminal: string, id: string): number {
   return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
 }
 
-/** How a digest carries its events: in-thread as objects, or as JSON text for another thread. */
-export type DigestForm = 'events' | 'lines' | 'views';
+/** How a digest carries its events: in-thread as objects, or shape-coded views for another thread. */
+export type DigestForm = 'events' | 'shapes';
 
 interface Out {
-  form: DigestForm;
-  texts: string[];
-  tsMs: number[];
   events: PosEvent[];
+  encoder: ShapeEncoder | undefined;
   keys: number[];
   invalid: ChunkDigest['invalid'];
 }
@@ -71,20 +70,13 @@ function digestLine(text: string, index: number, bom: boolean, out: Out): void {
     return;
   }
   out.keys.push(eventKey(v.event.terminal, v.event.id));
-  if (out.form === 'events') out.events.push(v.event);
-  else if (out.form === 'views') out.texts.push(JSON.stringify(engineView(v.event)));
-  else {
-    out.texts.push(text);
-    out.tsMs.push(v.event.tsMs);
-  }
+  if (out.encoder) out.encoder.add(engineView(v.event));
+  else out.events.push(v.event);
 }
 
-/**
- * Digests `text` (whole lines; the first has index 0). `startsFile`: a byte-order mark may open it.
- * `form`: 'events' in-thread; 'lines' or 'views' when the digest goes to another thread (see above).
- */
+/** Digests `text` (whole lines; the first has index 0). `startsFile`: a byte-order mark may open it. */
 export function digestChunk(text: string, startsFile: boolean, form: DigestForm = 'events'): ChunkDigest {
-  const out: Out = { form, texts: [], tsMs: [], events: [], keys: [], invalid: [] };
+  const out: Out = { events: [], encoder: form === 'shapes' ? new ShapeEncoder() : undefined, keys: [], invalid: [] };
   let start = 0;
   let index = 0;
   for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
@@ -94,17 +86,22 @@ export function digestChunk(text: string, startsFile: boolean, form: DigestForm 
   }
   if (start < text.length) digestLine(text.slice(start), index, startsFile && index === 0, out);
   const keys = Float64Array.from(out.keys);
-  if (form === 'events') return { events: out.events, keys, invalid: out.invalid, lines: index };
-  const digest: ChunkDigest = { events: `[${out.texts.join(',')}]`, keys, invalid: out.invalid, lines: index };
-  if (form === 'lines') digest.tsMs = Float64Array.from(out.tsMs);
-  return digest;
+  const e = out.encoder;
+  const events = e ? { nums: Float64Array.from(e.nums), strs: e.strs, shapes: e.shapes } : out.events;
+  return { events, keys, invalid: out.invalid, lines: index };
 }
 
-/** The events of a digest (parses a worker's text form). */
+/** The line-pool task (src/ingest/line-pool.ts): options.form 'shapes' in workers, 'events' in-thread. */
+export function digest(chunk: LineChunk, options: unknown): { result: ChunkDigest; transfer: ArrayBuffer[] } {
+  const form = (options as { form?: DigestForm } | undefined)?.form ?? 'events';
+  const result = digestChunk(chunk.bytes.toString('utf8'), chunk.startsFile, form);
+  const transfer = [result.keys.buffer as ArrayBuffer];
+  if (!Array.isArray(result.events)) transfer.push(result.events.nums.buffer as ArrayBuffer);
+  return { result, transfer };
+}
+
+/** The events of a digest (rebuilds a worker's shape-coded views). */
 export function digestEvents(digest: ChunkDigest): PosEvent[] {
-  if (typeof digest.events !== 'string') return digest.events;
-  const events = JSON.parse(digest.events) as PosEvent[];
-  const tsMs = digest.tsMs;
-  if (tsMs) for (let i = 0; i < events.length; i++) events[i]!.tsMs = tsMs[i]!;
-  return events;
+  const e = digest.events;
+  return Array.isArray(e) ? e : (decodeShapes(e.nums, e.strs, e.shapes) as PosEvent[]);
 }

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { engineView } from '../engine/index.ts';
 import { merged, registry, shopDays, terminal } from '../engine/test-builders.ts';
 import { diagnoseFilesWithStats } from './diagnose.ts';
+import { digestEvents } from './diagnose.chunk.ts';
 import { readDigests } from './diagnose.read.ts';
 
 function sampleFiles(): { dir: string; events: string; lines: string[] } {
@@ -23,12 +25,13 @@ function sampleFiles(): { dir: string; events: string; lines: string[] } {
   return { dir, events, lines };
 }
 
-async function collect(path: string, workers: number): Promise<{ invalid: string[]; events: number; keys: number[] }> {
-  const out = { invalid: [] as string[], events: 0, keys: [] as number[] };
+async function collect(path: string, workers: number): Promise<{ invalid: string[]; events: number; views: unknown[]; keys: number[] }> {
+  const out = { invalid: [] as string[], events: 0, views: [] as unknown[], keys: [] as number[] };
   for await (const { digest, firstLine } of readDigests(path, { workers, chunkBytes: 16 * 1024 })) {
     for (const i of digest.invalid) out.invalid.push(`${firstLine + i.index}: ${i.error}`);
-    const evs = typeof digest.events === 'string' ? (JSON.parse(digest.events) as unknown[]) : digest.events;
+    const evs = digestEvents(digest);
     out.events += evs.length;
+    for (const e of evs) out.views.push(engineView(e));
     out.keys.push(...digest.keys);
   }
   return out;
