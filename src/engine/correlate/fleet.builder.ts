@@ -4,6 +4,7 @@ import type { MaintenanceWindow, PosEvent, Registry, RegistryTerminal } from '..
 
 export const T0 = Date.parse('2026-11-20T00:00:00Z');
 export const MIN = 60_000;
+const DAY_MS = 24 * 60 * MIN;
 
 let seq = 0;
 
@@ -40,6 +41,16 @@ export function installed(terminal: string, tsMs: number, to: string, campaign: 
 export function heartbeats(terminal: string, from: number, to: number, net: Parameters<typeof heartbeat>[2] = {}, everyMs = 5 * MIN): PosEvent[] {
   const out: PosEvent[] = [];
   for (let t = from; t < to; t += everyMs) out.push(heartbeat(terminal, t, typeof net.host_rtt_ms === 'number' ? net : { ...net }));
+  return out;
+}
+
+/** A shop's terminal: heartbeats every 5 minutes from `open` to `close` (ms after midnight UTC)
+ * on every day from the day of `from` until `to`. */
+export function openHours(terminal: string, from: number, to: number, open: number, close: number, net: Parameters<typeof heartbeat>[2] = {}): PosEvent[] {
+  const out: PosEvent[] = [];
+  for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < to; day += DAY_MS) {
+    out.push(...heartbeats(terminal, Math.max(from, day + open), Math.min(to, day + close), net));
+  }
   return out;
 }
 

@@ -182,6 +182,13 @@ function seenInSlot(l: Liveness, ts: number): boolean {
   return Math.floor(l.slots / 2 ** slot) % 2 === 1;
 }
 
+/** Whether a silence from `ts` is the terminal's usual closing: on earlier days (known for a day
+ * by then) it was not on an hour after `ts`. Shops do not close at one minute every day, so the
+ * last hour before the usual switch-off counts. */
+export function closingAt(l: Liveness, ts: number): boolean {
+  return ts + HOUR - l.first >= DAY && !seenInSlot(l, ts + HOUR);
+}
+
 /** A terminal late to come on: switched off since before the moment it is usually on by today (the
  * start of the run of half-hours, ending at `now`, it was seen in on earlier days), at least 30
  * minutes late. That moment, or undefined (known for less than a day, always on, usually off now,

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Incident, PosEvent, RegistryTerminal } from '../../domain/index.ts';
-import { byTime, heartbeats, MIN, registry, T0, terminal } from './fleet.builder.ts';
+import { byTime, heartbeats, MIN, openHours, registry, T0, terminal } from './fleet.builder.ts';
+import { binomialTail } from './outage.chance.ts';
 import { createCorrelator } from './index.ts';
 
 const HOUR = 60 * MIN;
@@ -79,4 +80,70 @@ test('one shop switching its four cellular terminals off together is its closing
   // four shops of the same carrier and region going quiet together are
   terminals.forEach((t, i) => { if (t.terminal.startsWith('Shop-')) terminals[i] = { ...t, merchant: t.terminal }; });
   assert.deepEqual(incidentsAt(terminals, events).map((i) => [i.cause, i.scope]), [['net.carrier_outage', { carrier: 'CTCC', region: 'Guangzhou' }]]);
+});
+
+// Small groups at closing time. Minimum group evidence for an outage: 3 shops losing the network
+// within 15 minutes, which must also be unlikely by coincidence: P(>= k of the n group terminals
+// on then | each goes quiet at the rest of the fleet's rate in that window) <= 1e-5. In the
+// afternoon (fleet rate ~0.3%) 3 of 3 suffice; at closing time (~4%) it takes 4 of 4 or 5 of 6.
+
+/** Nine carrier+region groups of six cellular terminals on 09:00-23:00 (01:00-15:00 UTC) from T0;
+ * `over` gives other hours (ms after midnight UTC) to some of them. */
+function shopsFleet(to: number, over: (t: RegistryTerminal, i: number) => [open: number, close: number] | undefined = () => undefined, cuccWuhanSize = 6) {
+  const terminals: RegistryTerminal[] = [];
+  const events: PosEvent[] = [];
+  for (const region of ['Guangzhou', 'Wuhan', 'Chengdu']) {
+    for (const carrier of ['CUCC', 'CMCC', 'CTCC']) {
+      for (let i = 0; i < (region === 'Wuhan' && carrier === 'CUCC' ? cuccWuhanSize : 6); i++) {
+        const t = terminal(`T-${region}-${carrier}-${i}`, { region, carrier });
+        const [open, close] = over(t, i) ?? [60 * MIN, 15 * HOUR];
+        terminals.push(t);
+        events.push(...openHours(t.terminal, T0 + i * 7_000, to, open + i * 7_000, close, { carrier }));
+      }
+    }
+  }
+  return { terminals, events };
+}
+
+const cuccWuhan = (t: RegistryTerminal) => t.carrier === 'CUCC' && t.region === 'Wuhan';
+/** 20:31, 20:36, 20:41 China time. */
+const closing = (i: number): [number, number] => [60 * MIN, 12 * HOUR + 31 * MIN + i * 5 * MIN];
+
+test('three shops of a small group closing at their usual hour within 15 minutes are no outage (known from the day before)', () => {
+  const at = T0 + 24 * HOUR + 12 * HOUR + 58 * MIN; // day 2, 20:58 China time
+  const { terminals, events } = shopsFleet(at, (t, i) => (cuccWuhan(t) && i < 3 ? closing(i) : undefined));
+  assert.deepEqual(incidentsAt(terminals, events, at), []);
+});
+
+test('three shops of a small group closing within 15 minutes while shops all over the fleet close are no outage (first day, no history)', () => {
+  const at = T0 + 12 * HOUR + 58 * MIN;
+  // the group's own region and carrier stay on (so the old region/carrier comparison saw nothing)
+  const elsewhere = (t: RegistryTerminal) => t.region !== 'Wuhan' && t.carrier !== 'CUCC';
+  const { terminals, events } = shopsFleet(at, (t, i) => ((cuccWuhan(t) && i < 3) || (elsewhere(t) && i < 2) ? closing(i) : undefined));
+  assert.deepEqual(incidentsAt(terminals, events, at), []);
+});
+
+test('a real outage of a three-terminal group in its active hours is still an outage, with the chance of a coincidence in the evidence', () => {
+  const at = T0 + 24 * HOUR + 6 * HOUR; // day 2, 14:00 China time
+  const { terminals, events } = shopsFleet(at, () => undefined, 3);
+  const group = terminals.filter(cuccWuhan).map((t) => t.terminal);
+  const kept = events.filter((e) => !(group.includes(e.terminal) && e.tsMs >= at - 40 * MIN));
+  const incidents = incidentsAt(terminals, kept, at);
+  assert.deepEqual(incidents.map((i) => [i.cause, i.scope, i.terminals]), [['net.carrier_outage', { carrier: 'CUCC', region: 'Wuhan' }, group]]);
+  assert.match(incidents[0]!.evidence!.join(' '), /chance of a coincidence \d/);
+});
+
+test('a small group silent only since its usual closing time does not keep an incident open through the night', () => {
+  // day 2: the group went quiet together at 20:31-20:41 in an outage; at 23:30 the shops are shut anyway
+  const at = T0 + 24 * HOUR + 15 * HOUR + 30 * MIN;
+  const { terminals, events } = shopsFleet(at, (t, i) => (cuccWuhan(t) ? closing(i % 3) : undefined));
+  assert.deepEqual(incidentsAt(terminals, events, at), []);
+});
+
+test('binomialTail() is the upper tail of the binomial distribution', () => {
+  assert.equal(binomialTail(6, 0, 0.3), 1);
+  assert.equal(binomialTail(3, 4, 0.3), 0);
+  assert.ok(Math.abs(binomialTail(6, 3, 0.1) - 0.01585) < 1e-5);
+  assert.ok(Math.abs(binomialTail(4, 4, 0.04) - 0.04 ** 4) < 1e-12);
+  assert.ok(Math.abs(binomialTail(1000, 1, 0.001) - (1 - 0.999 ** 1000)) < 1e-9);
 });

@@ -3,7 +3,8 @@
 
 import type { Incident } from '../../domain/index.ts';
 import { HOUR, MINUTE, iso, pct } from './buckets.ts';
-import { EARLY_QUIET_MS, erringSince, lateSince, missedSince, silentSince, type LivenessTracker } from './liveness.ts';
+import { closingAt, EARLY_QUIET_MS, erringSince, lateSince, missedSince, silentSince, type LivenessTracker } from './liveness.ts';
+import { coincidence, MAX_COINCIDENCE, type Chance } from './outage.chance.ts';
 
 interface Rule {
   /** Trouble starts within this window count as one blow (the core). */
@@ -36,6 +37,7 @@ function troubledTerminals(live: LivenessTracker, now: number): Troubled[] {
     const l = live.terminals.get(terminal);
     if (!l) continue;
     const shop = live.shopOf(terminal);
+    if (closingAt(l, l.last)) continue; // its usual closing time (known from earlier days)
     const since = silentSince(l, now);
     if (since !== undefined) out.set(terminal, { terminal, since, silent: true, early: false, shop });
     const missed = since === undefined ? missedSince(l, now) : undefined;
@@ -65,6 +67,11 @@ function tally(live: LivenessTracker, troubled: Troubled[]): Map<string, Trouble
 
 interface Rates {
   k: number;
+  /** First and last trouble start of the core. */
+  from: number;
+  to: number;
+  /** The chance of this much trouble by coincidence, given the fleet at that time. */
+  chance?: Chance;
   /** Distinct shops among the k. */
   shops: number;
   n: number;
@@ -105,7 +112,7 @@ function rates(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: strin
     if (no <= 0) continue; // nothing to compare with on this side
     outside = Math.max(outside, (Math.max(ko, 0) + 0.5) / (no + 1));
   }
-  return { k, shops: c.shops, n, share: n ? k / n : 0, outside, members: c.members };
+  return { k, shops: c.shops, n, share: n ? k / n : 0, outside, members: c.members, from: c.from, to: c.to };
 }
 
 /** Shops that must lose the network together: one shop's terminals going quiet at once is its closing time. */
@@ -115,17 +122,24 @@ function passes(r: Rates, rule: Rule): boolean {
   return r.k >= rule.minTerminals && r.shops >= MIN_SHOPS && r.share >= rule.minShare && r.share >= rule.minLift * Math.max(r.outside, 0.02);
 }
 
+/** Whether the group's trouble is unlikely by coincidence: the rest of the fleet going quiet in
+ * the same window (widened by one window on each side) sets the rate. Sets r.chance. */
+function rare(live: LivenessTracker, byKey: Map<string, Troubled[]>, key: string, r: Rates, window: number, now: number): boolean {
+  r.chance = coincidence(live, key, r.k, byKey.get(key) ?? [], byKey.get('all') ?? [], r.from - window, r.to + window, now);
+  return r.chance.p <= MAX_COINCIDENCE;
+}
+
 interface Tallies {
   settled: Map<string, Troubled[]>;
   all: Map<string, Troubled[]>;
 }
 
 /** The group's outage by the settled rule, else by the early one; undefined when neither holds. */
-function judge(live: LivenessTracker, t: Tallies, key: string, against: string[]): (Rates & { members: Troubled[]; window: number }) | undefined {
+function judge(live: LivenessTracker, t: Tallies, key: string, against: string[], now: number): (Rates & { members: Troubled[]; window: number }) | undefined {
   const settled = rates(live, t.settled, key, against, SETTLED.window);
-  if (passes(settled, SETTLED)) return { ...settled, window: SETTLED.window };
+  if (passes(settled, SETTLED) && rare(live, t.settled, key, settled, SETTLED.window, now)) return { ...settled, window: SETTLED.window };
   const early = rates(live, t.all, key, against, EARLY.window);
-  return passes(early, EARLY) ? { ...early, window: EARLY.window } : undefined;
+  return passes(early, EARLY) && rare(live, t.all, key, early, EARLY.window, now) ? { ...early, window: EARLY.window } : undefined;
 }
 
 export function carrierOutages(live: LivenessTracker, now: number, exclude: Set<string> = new Set()): Incident[] {
@@ -136,7 +150,7 @@ export function carrierOutages(live: LivenessTracker, now: number, exclude: Set<
   for (const key of t.all.keys()) {
     if (!key.startsWith('c:')) continue;
     const carrier = key.slice(2);
-    const r = judge(live, t, key, ['cell']);
+    const r = judge(live, t, key, ['cell'], now);
     if (!r) continue;
     nationwide.add(carrier);
     incidents.push(outageIncident({ carrier }, r.members, r));
@@ -145,7 +159,7 @@ export function carrierOutages(live: LivenessTracker, now: number, exclude: Set<
     if (!key.startsWith('cr:')) continue;
     const [carrier = '', region = ''] = key.slice(3).split('|');
     if (nationwide.has(carrier)) continue;
-    const r = judge(live, t, key, [`r:${region}`, `c:${carrier}`]);
+    const r = judge(live, t, key, [`r:${region}`, `c:${carrier}`], now);
     if (r) incidents.push(outageIncident({ carrier, region }, [...r.members, ...lateMembers(live, key, r.members, now, exclude)], r));
   }
   return incidents;
@@ -179,10 +193,12 @@ function outageIncident(scope: { carrier: string; region?: string }, members: Tr
     evidence: [
       `${members.length} of ${r.n} cellular terminals on ${where} (${pct(members.length / Math.max(r.n, 1))}) lost the network since ${iso(since)}; ${silent} went silent, ${members.length - silent} fail to connect`,
       `${r.k} of them within ${r.window / MINUTE} minutes of each other; the rest of the region and the same carrier elsewhere: ${pct(r.outside)} at that time`,
+      ...(r.chance ? [`${r.k} of the ${r.chance.awake} on then, while ${pct(r.chance.base)} of the rest of the fleet went quiet at that time: chance of a coincidence ${r.chance.p.toExponential(1)}`] : []),
     ],
     evidence_zh: [
       `${whereZh}的 ${r.n} 台蜂窝网络终端中有 ${members.length} 台(${pct(members.length / Math.max(r.n, 1))})自 ${iso(since)} 起断网;${silent} 台无心跳,${members.length - silent} 台连接失败`,
       `其中 ${r.k} 台在 ${r.window / MINUTE} 分钟内相继断网;同时段同地区其他终端及同运营商其他地区仅 ${pct(r.outside)}`,
+      ...(r.chance ? [`当时在线的 ${r.chance.awake} 台中 ${r.k} 台断网,而全网其他终端同时段仅 ${pct(r.chance.base)} 静默:巧合概率 ${r.chance.p.toExponential(1)}`] : []),
     ],
   };
 }
