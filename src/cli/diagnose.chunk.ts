@@ -4,7 +4,7 @@
 // the engine's view of each event (engineView) as a shape-coded value stream (diagnose.shape.ts),
 // which the main thread turns back into objects without parsing JSON again.
 import { validateParsed, type PosEvent } from '../domain/index.ts';
-import { engineView } from '../engine/index.ts';
+import { UNREAD_FIELDS } from '../engine/index.ts';
 import { DEFAULT_MAX_LINE_BYTES, lineTooLong, type LineChunk } from '../ingest/index.ts';
 import { decodeShapes, ShapeEncoder } from './diagnose.shape.ts';
 
@@ -39,6 +39,9 @@ export function eventKey(terminal: string, id: string): number {
   return (a >>> 0) * 2 ** 21 + ((b >>> 0) >>> 11);
 }
 
+/** The fields the engine never reads (src/engine UNREAD_FIELDS): left out of the views sent back. */
+const UNREAD: Readonly<Record<string, true | undefined>> = Object.fromEntries(UNREAD_FIELDS.map((k) => [k, true]));
+
 /** How a digest carries its events: in-thread as objects, or shape-coded views for another thread. */
 export type DigestForm = 'events' | 'shapes';
 
@@ -70,7 +73,7 @@ function digestLine(text: string, index: number, bom: boolean, out: Out): void {
     return;
   }
   out.keys.push(eventKey(v.event.terminal, v.event.id));
-  if (out.encoder) out.encoder.add(engineView(v.event));
+  if (out.encoder) out.encoder.add(v.event, UNREAD);
   else out.events.push(v.event);
 }
 

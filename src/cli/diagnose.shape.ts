@@ -6,6 +6,17 @@
 
 const SEP = '\u0001';
 const UNSAFE_KEY = /[\u0000-\u001f{}]/;
+/** Keys already checked (object keys repeat, so one lookup instead of a regex test per key). */
+const safeKeys = new Map<string, boolean>();
+
+function safeKey(k: string): boolean {
+  let ok = safeKeys.get(k);
+  if (ok === undefined) {
+    ok = !UNSAFE_KEY.test(k) && k !== '__proto__';
+    if (safeKeys.size < 10_000) safeKeys.set(k, ok);
+  }
+  return ok;
+}
 
 /** Builds the value stream, string table and shape list of one chunk. */
 export class ShapeEncoder {
@@ -15,10 +26,11 @@ export class ShapeEncoder {
   private readonly strIndex = new Map<string, number>();
   private readonly shapeIndex = new Map<string, number>();
 
-  add(view: object): void {
+  /** Adds `o` without its top-level keys in `skip` (the engine's unread fields: no copy of the event). */
+  add(o: object, skip?: Readonly<Record<string, true | undefined>>): void {
     const at = this.nums.length;
     this.nums.push(0);
-    const sig = this.sig(view as Record<string, unknown>);
+    const sig = this.sig(o as Record<string, unknown>, skip);
     let id = this.shapeIndex.get(sig);
     if (id === undefined) {
       id = this.shapes.push(sig) - 1;
@@ -37,10 +49,10 @@ export class ShapeEncoder {
   }
 
   /** The shape text of `o` (its values pushed); a key the shape text cannot hold sends `o` as JSON. */
-  private sig(o: Record<string, unknown>): string {
-    for (const k in o) if (UNSAFE_KEY.test(k) || k === '__proto__') return this.json(o);
+  private sig(o: Record<string, unknown>, skip?: Readonly<Record<string, true | undefined>>): string {
+    for (const k in o) if (!safeKey(k)) return this.json(skip ? pick(o, skip) : o);
     let sig = '';
-    for (const k in o) sig += k + SEP + this.kind(o[k]) + SEP;
+    for (const k in o) if (skip?.[k] !== true) sig += k + SEP + this.kind(o[k]) + SEP;
     return sig;
   }
 
@@ -75,6 +87,12 @@ export class ShapeEncoder {
         return this.json(v);
     }
   }
+}
+
+function pick(o: Record<string, unknown>, skip: Readonly<Record<string, true | undefined>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (skip[k] !== true) out[k] = o[k];
+  return out;
 }
 
 type Build = (n: Float64Array, s: string[], r: { p: number }) => Record<string, unknown>;

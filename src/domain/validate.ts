@@ -15,7 +15,7 @@ import {
   UPDATE_STATUSES,
   type PosEvent,
 } from './event.ts';
-import { findPan, LONG_DIGIT_RUN } from './pan.ts';
+import { findPan, hasLongDigitRun } from './pan.ts';
 
 export type Validation = { ok: true; event: PosEvent } | { ok: false; error: string };
 
@@ -242,7 +242,7 @@ export function validateEvent(x: unknown): Validation {
  */
 export function validateParsed(parsed: unknown, raw: string): Validation {
   try {
-    const panPossible = LONG_DIGIT_RUN.test(raw) || raw.includes('\\u');
+    const panPossible = hasLongDigitRun(raw) || raw.includes('\\u');
     return { ok: true, event: checkEvent(parsed, panPossible) };
   } catch (err) {
     if (err instanceof Invalid) return { ok: false, error: err.message };
