@@ -1,16 +1,16 @@
 // HTTP ingest throughput: events/s that `posops serve` makes durable from NDJSON batches of 1,000,
 // against the floor of the same load generator posting to a trivial HTTP endpoint that only reads
 // the body. Server and generator run in separate child processes. BENCH_SECONDS (default 15) per run.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addressOf, child, GENERATORS, measure, serveChild } from './load.ts';
 import type { BenchResult } from './run.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ADDRESS = /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\//;
 const BATCH = 1000;
 const IN_FLIGHT = 4;
 
@@ -54,49 +54,15 @@ function floorServer(): void {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`dashboard  http://127.0.0.1:${(server.address() as { port: number }).port}/\n`));
 }
 
-function child(args: string[]): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  return { proc, output: () => out, exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
-}
-
-async function addressOf(c: ReturnType<typeof child>): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const m = /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(c.output());
-    if (m) return m[1]!;
-    if (Date.now() > deadline || c.proc.exitCode !== null) throw new Error(`server did not start:\n${c.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Load generator processes run side by side (BENCH_GENERATORS, default 2): one process of fetch() cannot saturate the server. */
-const GENERATORS = Number(process.env['BENCH_GENERATORS'] ?? 2);
-
-async function measure(url: string, seconds: number): Promise<number> {
-  const gens = Array.from({ length: GENERATORS }, () => child(['--import', 'tsx', SELF, '--generate', url, String(seconds)]));
-  let events = 0;
-  let took = 0;
-  for (const gen of gens) {
-    if ((await gen.exited) !== 0) throw new Error(`load generator failed:\n${gen.output()}`);
-    const r = JSON.parse(gen.output().trim().split('\n').pop()!) as { events: number; seconds: number };
-    events += r.events;
-    took = Math.max(took, r.seconds);
-  }
-  return events / took;
-}
-
 export async function run(): Promise<BenchResult[]> {
   const seconds = Number(process.env['BENCH_SECONDS'] ?? 15);
   const data = await mkdtemp(join(tmpdir(), 'posops-bench-http-'));
   const floorProc = child(['--import', 'tsx', SELF, '--floor-server']);
-  const server = child(['bin/posops.js', 'serve', '--data', data, '--port', '0', '--mqtt-port', '0', '--auth', 'off', '--log-level', 'warn']);
+  const server = serveChild(data);
   try {
-    const floor = await measure(`${await addressOf(floorProc)}/api/v1/events`, seconds);
+    const floor = await measure(SELF, `${await addressOf(floorProc, ADDRESS)}/api/v1/events`, seconds);
     floorProc.proc.kill();
-    const value = await measure(`${await addressOf(server)}/api/v1/events`, seconds);
+    const value = await measure(SELF, `${await addressOf(server, ADDRESS)}/api/v1/events`, seconds);
     return [
       {
         name: `HTTP NDJSON ingest, batches of ${BATCH}, ${GENERATORS} generators x ${IN_FLIGHT} in flight, ${seconds} s`,

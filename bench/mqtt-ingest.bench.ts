@@ -2,7 +2,6 @@
 // the event is durable), one event per QoS 1 message over several connections, against the floor of
 // the same generator publishing to a plain aedes broker with no ingest. Separate child processes.
 // BENCH_SECONDS (default 15) per run.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,10 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
+import { addressOf, child, GENERATORS, measure, serveChild } from './load.ts';
 import type { BenchResult } from './run.ts';
 
 const SELF = fileURLToPath(import.meta.url);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ADDRESS = /MQTT\s+(mqtt:\/\/127\.0\.0\.1:\d+)/;
 const CONNECTIONS = 8;
 const WINDOW = 100; // QoS 1 messages in flight per connection
 
@@ -54,49 +54,15 @@ async function floorBroker(): Promise<void> {
   server.listen(0, '127.0.0.1', () => process.stdout.write(`MQTT       mqtt://127.0.0.1:${(server.address() as AddressInfo).port}\n`));
 }
 
-function child(args: string[]): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  return { proc, output: () => out, exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
-}
-
-async function mqttAddressOf(c: ReturnType<typeof child>): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const m = /MQTT\s+(mqtt:\/\/127\.0\.0\.1:\d+)/.exec(c.output());
-    if (m) return m[1]!;
-    if (Date.now() > deadline || c.proc.exitCode !== null) throw new Error(`broker did not start:\n${c.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Load generator processes run side by side (BENCH_GENERATORS, default 2), each with CONNECTIONS connections. */
-const GENERATORS = Number(process.env['BENCH_GENERATORS'] ?? 2);
-
-async function measure(url: string, seconds: number): Promise<number> {
-  const gens = Array.from({ length: GENERATORS }, () => child(['--import', 'tsx', SELF, '--generate', url, String(seconds)]));
-  let events = 0;
-  let took = 0;
-  for (const gen of gens) {
-    if ((await gen.exited) !== 0) throw new Error(`load generator failed:\n${gen.output()}`);
-    const r = JSON.parse(gen.output().trim().split('\n').pop()!) as { events: number; seconds: number };
-    events += r.events;
-    took = Math.max(took, r.seconds);
-  }
-  return events / took;
-}
-
 export async function run(): Promise<BenchResult[]> {
   const seconds = Number(process.env['BENCH_SECONDS'] ?? 15);
   const data = await mkdtemp(join(tmpdir(), 'posops-bench-mqtt-'));
   const floorProc = child(['--import', 'tsx', SELF, '--floor-broker']);
-  const server = child(['bin/posops.js', 'serve', '--data', data, '--port', '0', '--mqtt-port', '0', '--auth', 'off', '--log-level', 'warn']);
+  const server = serveChild(data);
   try {
-    const floor = await measure(await mqttAddressOf(floorProc), seconds);
+    const floor = await measure(SELF, await addressOf(floorProc, ADDRESS), seconds);
     floorProc.proc.kill();
-    const value = await measure(await mqttAddressOf(server), seconds);
+    const value = await measure(SELF, await addressOf(server, ADDRESS), seconds);
     return [
       {
         name: `MQTT QoS 1, one event per message, ${GENERATORS} generators x ${CONNECTIONS} connections x ${WINDOW} in flight, ${seconds} s`,

@@ -1,5 +1,10 @@
 // Shapes of the dashboard API answers (src/dashboard).
 
+// The server's own types, shared so that the two sides cannot drift apart (type-only: nothing of the server is bundled).
+import type { Diagnosis } from '../../src/domain/diagnosis.ts';
+import type { SeriesPoint } from '../../src/dashboard/dashboard.types.ts';
+export type { Diagnosis, SeriesPoint };
+
 export type Status = 'ok' | 'degraded' | 'faulty' | 'offline' | 'locked';
 export const STATUSES: Status[] = ['ok', 'degraded', 'faulty', 'offline', 'locked'];
 
@@ -78,34 +83,12 @@ export interface TerminalRow {
   incident?: string;
 }
 
-export interface Diagnosis {
-  cause: string;
-  confidence: number;
-  since: string;
-  evidence: string[];
-  evidence_zh?: string[];
-  remedy: string[];
-  remedy_zh?: string[];
-  incident?: string;
-}
-
 export interface Profile {
   terminal: string;
   status: Status;
   diagnoses: Diagnosis[];
   facts: Record<string, string | string[] | undefined>;
   incident?: IncidentSummary;
-}
-
-export interface SeriesPoint {
-  t: number;
-  rssi?: number;
-  rtt?: number;
-  battery?: number;
-  temp?: number;
-  txns: number;
-  readFail: Record<string, number>;
-  declines: Record<string, number>;
 }
 
 export interface Series {
