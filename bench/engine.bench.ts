@@ -5,7 +5,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { diagnoseFilesWithStats } from '../src/cli/diagnose.ts';
-import { defaultWorkers } from '../src/cli/diagnose.read.ts';
+import { defaultLineWorkers as defaultWorkers } from '../src/ingest/index.ts';
 import type { PosEvent } from '../src/domain/index.ts';
 import { createEngine } from '../src/engine/index.ts';
 import { at, error, heartbeat, merged, registry, shopDays, terminal, txn } from '../src/engine/test-builders.ts';

@@ -6,6 +6,7 @@ import type { CheckedBatch, IngestResult, Ingestor } from './ingest.types.ts';
 import { defaultLineWorkers, digestLineChunks, fileBytes, type LineChunk } from './line-pool.ts';
 import type { ImportDigest } from './ndjson.digest.ts';
 import { readNdjsonBatches } from './ndjson.file.ts';
+import { availableParallelism } from 'node:os';
 
 export interface FileImportResult {
   /** Non-blank lines read. */
@@ -33,9 +34,13 @@ const POOL_MIN_BYTES = 4 * 1024 * 1024;
 /** Chunk of raw lines per pool job; also the size of a group commit. */
 const POOL_CHUNK_BYTES = 2 * 1024 * 1024;
 
-/** Worker threads an import of `bytes` uses by default. */
+/**
+ * Worker threads an import of `bytes` uses by default: the pool from 3 cores on. On the shared
+ * two-core development machine the worker competes with the main thread and the other processes
+ * for the second core, and in-thread was as fast or faster (bench/README.md, ingest-file).
+ */
 export function importWorkers(bytes: number): number {
-  return bytes < POOL_MIN_BYTES ? 0 : defaultLineWorkers();
+  return bytes < POOL_MIN_BYTES || availableParallelism() < 3 ? 0 : defaultLineWorkers();
 }
 
 function tally(result: FileImportResult, numbers: number[], answer: IngestResult, maxReported: number): void {
