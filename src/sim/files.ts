@@ -3,7 +3,7 @@
 // queued in the same order as in one thread, so the files are the same either way.
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DAY, MINUTE } from './clock.ts';
 import { ArrivalQueue } from './arrival.ts';
@@ -24,7 +24,7 @@ const WORKER_MIN_TERMINAL_DAYS = 1500;
 export type SimProgress = (done: number, total: number, events: number) => void;
 
 export interface SimWriteOptions {
-  /** 0: everything in this thread; 1: part of the terminals in a worker. Default: 1 for large fleets on 2+ cores. */
+  /** 0: everything in this thread; 1: part of the terminals in a worker. Default: 1 for large fleets when a core is free. */
   workers?: number;
 }
 
@@ -33,9 +33,15 @@ function writeChunk(stream: NodeJS.WritableStream, chunk: string): Promise<void>
   return new Promise((resolve) => stream.once('drain', resolve));
 }
 
+/**
+ * A worker only pays when a core is free for it: on a machine already busy with other work it
+ * adds the hand-over (copying and splitting the lines) to the CPU time and is no faster. The
+ * files are the same either way.
+ */
 function defaultWorkers(fleet: SimFleet): number {
   const terminalDays = (fleet.profiles.length * (fleet.end - fleet.start)) / DAY;
-  return availableParallelism() >= 2 && terminalDays >= WORKER_MIN_TERMINAL_DAYS ? 1 : 0;
+  const cores = availableParallelism();
+  return cores >= 2 && terminalDays >= WORKER_MIN_TERMINAL_DAYS && loadavg()[0]! <= cores - 1 ? 1 : 0;
 }
 
 function queueSlice(queue: ArrivalQueue, slice: PartSlice): void {

@@ -64,6 +64,17 @@ test('the same seed gives byte-identical files; another seed does not', async ()
   assert.notEqual(await readFile(join(a, 'events.ndjson'), 'utf8'), await readFile(join(c, 'events.ndjson'), 'utf8'));
 });
 
+test('a run with a worker thread writes the same files as a run in one thread', async () => {
+  const [one, two] = [await tempDir(), await tempDir()];
+  // Sized so that terminals of the worker's part send reports while being set up (slice 0).
+  const opts = { terminals: 400, days: 0.2, seed: 5 };
+  await writeSimFiles(generateFleet(opts), one, undefined, { workers: 0 });
+  await writeSimFiles(generateFleet(opts), two, undefined, { workers: 1 });
+  for (const f of ['fleet.json', 'events.ndjson', 'truth.json']) {
+    assert.ok((await readFile(join(one, f))).equals(await readFile(join(two, f))), `${f} differs with a worker`);
+  }
+});
+
 test('events arrive out of order, with a few duplicates, as a real feed does', async () => {
   const dir = await tempDir();
   await writeSimFiles(generateFleet({ terminals: 100, days: 0.5, seed: 3 }), dir);
