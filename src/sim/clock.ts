@@ -10,8 +10,11 @@ export const LOCAL_OFFSET = 8 * HOUR;
 let cachedDay = -1;
 let cachedPrefix = '';
 
+/** "00".."59": the two-digit fields of a time without a string built per event. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => (n < 10 ? '0' + n : String(n)));
+
 function pad2(n: number): string {
-  return n < 10 ? '0' + n : String(n);
+  return TWO_DIGITS[n]!;
 }
 
 /** RFC 3339 UTC without fractions, e.g. 2026-11-20T18:00:00Z; caches the date part. */

@@ -36,19 +36,13 @@ function hostRtt(sim: TerminalSim, t: number): number | undefined {
   return Math.max(5, Math.round(base * (0.75 + sim.rng.next() * 0.5) + sim.rng.exp(8)));
 }
 
-const netPrefixes = new WeakMap<TerminalSim['p'], string>();
-
-function netPrefix(p: TerminalSim['p']): string {
-  let s = netPrefixes.get(p);
-  if (s === undefined) {
-    s = `"net":{"type":"${p.bearer}"` + (p.bearer === '4g' ? `,"carrier":"${p.carrier.name}"` : '');
-    netPrefixes.set(p, s);
-  }
-  return s;
+/** The constant start of a terminal's `net` object. */
+export function netPrefix(p: TerminalSim['p']): string {
+  return `"net":{"type":"${p.bearer}"` + (p.bearer === '4g' ? `,"carrier":"${p.carrier.name}"` : '');
 }
 
 function netJson(sim: TerminalSim, t: number, full: boolean): string {
-  let s = netPrefix(sim.p);
+  let s = sim.netPrefix;
   const r = rssi(sim, t);
   if (r !== undefined) s += `,"rssi_dbm":${r}`;
   const rtt = hostRtt(sim, t);

@@ -5,7 +5,7 @@ import { HOUR, MINUTE } from './clock.ts';
 import { FAULT_EFFECTS, noEffects, type Effects } from './effects.ts';
 import { Rng } from './random.ts';
 import { isOpen, isPowered, nextOpen, nextPowerChange, hourlyFactor } from './schedule.ts';
-import { fullHeartbeat, lightHeartbeat, stepBattery } from './terminal.heartbeat.ts';
+import { fullHeartbeat, lightHeartbeat, netPrefix, stepBattery } from './terminal.heartbeat.ts';
 import { oddTrouble, onFaultStart, onFaultEnd, periodicEvent } from './terminal.faults.ts';
 import { transaction } from './terminal.txn.ts';
 import { installStep } from './terminal.install.ts';
@@ -63,6 +63,8 @@ export class TerminalSim {
   readonly ownFault: boolean;
   issuerSince = 0;
   eff: Effects = noEffects();
+  /** `"net":{"type":…,"carrier":…` of this terminal's heartbeats (constant). */
+  readonly netPrefix: string;
   private active: PlannedFault[] = [];
   nextPower: number;
   nextHb: number;
@@ -79,6 +81,7 @@ export class TerminalSim {
     this.ownFault = faults.some((f) => f.incident === undefined && !f.transient);
     this.installs = installs.map((i) => ({ ...i })).sort((a, b) => a.at - b.at);
     this.out = new EventWriter(p, this.rng, sink);
+    this.netPrefix = netPrefix(p);
     this.t = start;
     this.firmware = p.firmware;
     this.app = p.app;
