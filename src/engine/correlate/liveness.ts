@@ -33,6 +33,12 @@ export class LivenessTracker {
   readonly erring = new Set<string>();
   /** Terminal counts per group key (see groupKeys). */
   readonly counts = new Map<string, number>();
+  /** last-seen 5-minute bucket → group key → terminals last seen then (answers "how many were awake" without a pass over the fleet). */
+  private readonly seenByKey = new Map<number, Map<string, number>>();
+  /** carrier+region group key → its terminals (the groups an outage is found in; lets an outage look at its group only). */
+  private readonly byCarrierRegion = new Map<string, Set<string>>();
+  /** first-seen 5-minute bucket → group key → terminals first seen then. */
+  private readonly firstByKey = new Map<number, Map<string, number>>();
 
   constructor(private readonly fleet: FleetIndex) {}
 
@@ -45,7 +51,7 @@ export class LivenessTracker {
       this.terminals.set(event.terminal, l);
       this.count(event.terminal, l, 1);
     }
-    if (ts < l.first) l.first = ts;
+    if (ts < l.first) this.moveFirst(event.terminal, l, ts);
     markSlot(l, ts);
     if (ts > l.last && !offlineSign(event)) this.moveSeen(event.terminal, l, ts);
     if (event.type === 'heartbeat') this.heartbeat(event.terminal, l, event.tsMs, event.net);
@@ -69,7 +75,65 @@ export class LivenessTracker {
   }
 
   private count(terminal: string, l: Liveness, delta: number): void {
-    for (const key of this.groupKeys(terminal, l)) this.counts.set(key, (this.counts.get(key) ?? 0) + delta);
+    const keys = this.groupKeys(terminal, l);
+    for (const key of keys) {
+      this.counts.set(key, (this.counts.get(key) ?? 0) + delta);
+      if (key.startsWith('cr:')) this.indexGroup(key, terminal, delta);
+    }
+    tally(this.firstByKey, bucketOf(l.first), keys, delta);
+    if (l.last > -Infinity) tally(this.seenByKey, bucketOf(l.last), keys, delta);
+  }
+
+  private indexGroup(key: string, terminal: string, delta: number): void {
+    let members = this.byCarrierRegion.get(key);
+    if (delta > 0) {
+      if (!members) this.byCarrierRegion.set(key, (members = new Set()));
+      members.add(terminal);
+    } else if (members) {
+      members.delete(terminal);
+      if (members.size === 0) this.byCarrierRegion.delete(key);
+    }
+  }
+
+  /** The terminals of a group key: a carrier+region (`cr:`) or a carrier (`c:`, its regions together); every terminal otherwise. */
+  *membersOf(key: string): Generator<string> {
+    if (key.startsWith('cr:')) {
+      yield* this.byCarrierRegion.get(key) ?? [];
+    } else if (key.startsWith('c:')) {
+      const prefix = `cr:${key.slice(2)}|`;
+      for (const [k, members] of this.byCarrierRegion) if (k.startsWith(prefix)) yield* members;
+    } else {
+      yield* this.terminals.keys();
+    }
+  }
+
+  private moveFirst(terminal: string, l: Liveness, ts: number): void {
+    if (bucketOf(ts) !== bucketOf(l.first)) {
+      const keys = this.groupKeys(terminal, l);
+      tally(this.firstByKey, bucketOf(l.first), keys, -1);
+      tally(this.firstByKey, bucketOf(ts), keys, 1);
+    }
+    l.first = ts;
+  }
+
+  /**
+   * Terminals of a group awake in [from, to): last seen then, and already known when `from` came
+   * (5-minute buckets, as lastSeenBetween). Costs the number of buckets, not the fleet.
+   */
+  awakeBetween(key: string, from: number, to: number): number {
+    let seen = 0;
+    for (let b = bucketOf(from); b < Math.ceil(to / INDEX_MS); b++) seen += this.seenByKey.get(b)?.get(key) ?? 0;
+    let late = 0;
+    for (let b = bucketOf(from) + 1; b < Math.ceil(to / INDEX_MS); b++) late += this.firstByKey.get(b)?.get(key) ?? 0;
+    return Math.max(0, seen - late);
+  }
+
+  /** Whether the terminal counts as awake in [from, to) by the rule of awakeBetween. */
+  awake(terminal: string, from: number, to: number): boolean {
+    const l = this.terminals.get(terminal);
+    if (!l || l.last === -Infinity || bucketOf(l.first) > bucketOf(from)) return false;
+    const b = bucketOf(l.last);
+    return b >= bucketOf(from) && b < Math.ceil(to / INDEX_MS);
   }
 
   /** Group keys of a terminal: all, region, and for cellular ones carrier and carrier+region. */
@@ -92,6 +156,9 @@ export class LivenessTracker {
   /** Recounts the groups (after a registry change moved terminals between regions). */
   recount(): void {
     this.counts.clear();
+    this.seenByKey.clear();
+    this.firstByKey.clear();
+    this.byCarrierRegion.clear();
     for (const [terminal, l] of this.terminals) this.count(terminal, l, 1);
   }
 
@@ -107,6 +174,11 @@ export class LivenessTracker {
 
   private moveSeen(terminal: string, l: Liveness, ts: number): void {
     if (l.last > -Infinity) this.bySeen.get(Math.floor(l.last / INDEX_MS))?.delete(terminal);
+    if (l.last === -Infinity || bucketOf(l.last) !== bucketOf(ts)) {
+      const keys = this.groupKeys(terminal, l);
+      if (l.last > -Infinity) tally(this.seenByKey, bucketOf(l.last), keys, -1);
+      tally(this.seenByKey, bucketOf(ts), keys, 1);
+    }
     l.last = ts;
     const key = Math.floor(ts / INDEX_MS);
     let set = this.bySeen.get(key);
@@ -126,11 +198,25 @@ export class LivenessTracker {
   prune(before: number): void {
     const oldest = Math.floor(before / INDEX_MS);
     for (const key of this.bySeen.keys()) if (key < oldest) this.bySeen.delete(key);
+    for (const key of this.seenByKey.keys()) if (key < oldest) this.seenByKey.delete(key);
+    for (const key of this.firstByKey.keys()) if (key < oldest) this.firstByKey.delete(key);
     for (const terminal of this.erring) {
       const l = this.terminals.get(terminal);
       if (!l || l.netErrors.every((t) => t < before)) this.erring.delete(terminal);
     }
   }
+}
+
+const bucketOf = (ts: number): number => Math.floor(ts / INDEX_MS);
+
+/** Adds `delta` to each key's count in a bucket; a bucket pruned away is not brought back by a decrement. */
+function tally(index: Map<number, Map<string, number>>, bucket: number, keys: readonly string[], delta: number): void {
+  let counts = index.get(bucket);
+  if (!counts) {
+    if (delta < 0) return;
+    index.set(bucket, (counts = new Map()));
+  }
+  for (const key of keys) counts.set(key, Math.max(0, (counts.get(key) ?? 0) + delta));
 }
 
 /** One terminal's liveness as a compact row: -Infinity (never) is written as null. */

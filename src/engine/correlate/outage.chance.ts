@@ -48,25 +48,18 @@ export function binomialTail(n: number, k: number, p: number): number {
 export function coincidence(live: LivenessTracker, key: string, k: number, groupStarts: readonly Start[], fleetStarts: readonly Start[], from: number, to: number, now: number): Chance {
   const inWindow = (s: Start): boolean => s.since >= from && s.since <= to;
   const quietInGroup = new Set(groupStarts.filter(inWindow).map((s) => s.terminal));
-  let groupAwake = 0;
-  let fleetAwake = 0;
-  const awake = new Set<string>();
-  for (const terminal of live.lastSeenBetween(from, now + 1)) {
-    const l = live.terminals.get(terminal);
-    if (!l || l.first > from) continue; // not there yet when the window opened
-    awake.add(terminal);
-    if (live.groupKeys(terminal, l).includes(key)) groupAwake++;
-    else fleetAwake++;
-  }
+  // awake: last seen since the window opened and known before it (counted per bucket, not per terminal)
+  let groupAwake = live.awakeBetween(key, from, now + 1);
+  let fleetAwake = live.awakeBetween('all', from, now + 1) - groupAwake;
   // terminals failing to connect may have been last seen before the window: they were awake too
-  for (const t of quietInGroup) if (!awake.has(t)) groupAwake++;
+  for (const t of quietInGroup) if (!live.awake(t, from, now + 1)) groupAwake++;
   let fleetQuiet = 0;
   for (const s of fleetStarts) {
     if (!inWindow(s) || quietInGroup.has(s.terminal)) continue;
     const l = live.terminals.get(s.terminal);
     if (!l || live.groupKeys(s.terminal, l).includes(key)) continue;
     fleetQuiet++;
-    if (!awake.has(s.terminal)) fleetAwake++;
+    if (!live.awake(s.terminal, from, now + 1)) fleetAwake++;
   }
   const n = Math.max(groupAwake, k);
   const base = (fleetQuiet + 0.5) / (fleetAwake + 1);

@@ -84,11 +84,22 @@ interface Rates {
  * later). Shops closing for the night drift apart over hours; an outage strikes at once. */
 function cluster(members: Troubled[], window: number): { core: number; shops: number; members: Troubled[]; from: number; to: number } {
   const sorted = [...members].sort((a, b) => a.since - b.since);
+  // A sliding window over the silences, counting shops as terminals enter and leave it: linear in the
+  // group's size (an outage of thousands of terminals must not cost their square).
+  const inWindow = new Map<string, number>();
   let best = { i: 0, j: -1, shops: 0 };
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (j + 1 < sorted.length && sorted[j + 1]!.since - sorted[i]!.since <= window) j++;
-    const shops = new Set(sorted.slice(i, j + 1).map((m) => m.shop)).size;
+  for (let i = 0, j = -1; i < sorted.length; i++) {
+    while (j + 1 < sorted.length && sorted[j + 1]!.since - sorted[i]!.since <= window) {
+      j++;
+      const shop = sorted[j]!.shop;
+      inWindow.set(shop, (inWindow.get(shop) ?? 0) + 1);
+    }
+    const shops = inWindow.size;
     if (shops > best.shops || (shops === best.shops && j - i > best.j - best.i)) best = { i, j, shops };
+    const leaving = sorted[i]!.shop;
+    const left = inWindow.get(leaving)! - 1;
+    if (left === 0) inWindow.delete(leaving);
+    else inWindow.set(leaving, left);
   }
   const core = sorted.slice(best.i, best.j + 1);
   if (core.length === 0) return { core: 0, shops: 0, members: [], from: 0, to: 0 };
@@ -171,8 +182,9 @@ function lateMembers(live: LivenessTracker, key: string, members: Troubled[], no
   const since = Math.min(...members.map((m) => m.since));
   const known = new Set(members.map((m) => m.terminal));
   const out: Troubled[] = [];
-  for (const [terminal, l] of live.terminals) {
-    if (known.has(terminal) || exclude.has(terminal) || !live.groupKeys(terminal, l).includes(key)) continue;
+  for (const terminal of live.membersOf(key)) {
+    const l = live.terminals.get(terminal);
+    if (!l || known.has(terminal) || exclude.has(terminal) || !live.groupKeys(terminal, l).includes(key)) continue;
     const late = lateSince(l, now);
     if (late !== undefined && late + 30 * MINUTE >= since) out.push({ terminal, since: late, silent: true, early: false, shop: live.shopOf(terminal) });
   }
