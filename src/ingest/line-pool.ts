@@ -5,13 +5,14 @@
 // A task module exports `digest(chunk, options): { result, transfer }` (see LineTask); it runs
 // unchanged in a worker or in-thread, so both paths give the same answers.
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_LINE_BYTES } from './event.decode.ts';
+import { isGzip } from './ndjson.file.ts';
 
 export interface LineChunk {
   /** Whole lines (the file's last line may lack its line break). */
@@ -46,17 +47,6 @@ export interface LinePoolOptions {
 
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
-export async function isGzip(path: string): Promise<boolean> {
-  if (path.endsWith('.gz')) return true;
-  const fh = await open(path, 'r');
-  try {
-    const magic = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(magic, 0, 2, 0);
-    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
-}
 
 function countLines(buf: Buffer): number {
   let n = 0;

@@ -24,7 +24,8 @@ export interface NdjsonReadOptions {
 
 const CHUNK_BYTES = 1024 * 1024;
 
-async function isGzip(path: string): Promise<boolean> {
+/** Whether the file is gzip: by its name, or by its first two bytes. */
+export async function isGzip(path: string): Promise<boolean> {
   if (path.endsWith('.gz')) return true;
   const fh = await open(path, 'r');
   try {

@@ -60,6 +60,29 @@ export async function importNdjsonFile(ingestor: Ingestor, path: string, opts: F
   return result;
 }
 
+/** Keeps at most IN_FLIGHT appends going while the next batch is read; a failure surfaces when awaited. */
+class AppendWindow {
+  private readonly pending: Promise<void>[] = [];
+
+  /** Waits until another append may start. */
+  async room(): Promise<void> {
+    if (this.pending.length >= IN_FLIGHT) await this.pending.shift();
+  }
+
+  add(append: Promise<void>): void {
+    append.catch(() => undefined); // awaited in drain(); never an unhandled rejection meanwhile
+    this.pending.push(append);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.pending);
+  }
+}
+
 function reject(result: FileImportResult, line: number, error: string, maxReported: number): void {
   result.rejected++;
   if (result.rejections.length < maxReported) result.rejections.push({ line, error });
@@ -86,7 +109,7 @@ async function importPooled(ingestor: Ingestor, path: string, workers: number, o
   const maxReported = opts.maxReported ?? 50;
   const maxLineBytes = opts.maxLineBytes;
   const result: FileImportResult = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
-  const inFlight: Promise<void>[] = [];
+  const window = new AppendWindow();
   const task = new URL('./ndjson.digest.ts', import.meta.url);
   const chunks = digestLineChunks<ImportDigest>(path, {
     task,
@@ -102,17 +125,17 @@ async function importPooled(ingestor: Ingestor, path: string, workers: number, o
       for (const x of d.invalid) reject(result, chunk.firstLine + x.index, x.error, maxReported);
       result.lines += chunk.longLines.length + d.invalid.length + d.tsMs.length;
       if (d.tsMs.length === 0) continue;
-      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-      const done = ingestor.ingestChecked!(checkedBatch(chunk, d), { transport: 'file' }).then((answer) => {
-        result.accepted += answer.accepted;
-        result.duplicates += answer.duplicates;
-      });
-      done.catch(() => undefined); // handled when awaited below; never an unhandled rejection meanwhile
-      inFlight.push(done);
+      await window.room();
+      window.add(
+        ingestor.ingestChecked!(checkedBatch(chunk, d), { transport: 'file' }).then((answer) => {
+          result.accepted += answer.accepted;
+          result.duplicates += answer.duplicates;
+        }),
+      );
     }
-    await Promise.all(inFlight);
+    await window.drain();
   } catch (err) {
-    await Promise.allSettled(inFlight);
+    await window.settle();
     throw err;
   }
   return result;
@@ -121,7 +144,7 @@ async function importPooled(ingestor: Ingestor, path: string, workers: number, o
 async function importInThread(ingestor: Ingestor, path: string, opts: FileImportOptions): Promise<FileImportResult> {
   const maxReported = opts.maxReported ?? 50;
   const result: FileImportResult = { lines: 0, accepted: 0, duplicates: 0, rejected: 0, rejections: [] };
-  const inFlight: Promise<void>[] = [];
+  const window = new AppendWindow();
   const readOpts = { ...(opts.onBytes ? { onBytes: opts.onBytes } : {}), ...(opts.maxLineBytes ? { maxLineBytes: opts.maxLineBytes } : {}) };
   try {
     for await (const batch of readNdjsonBatches(path, readOpts)) {
@@ -138,14 +161,12 @@ async function importInThread(ingestor: Ingestor, path: string, opts: FileImport
         }
       }
       if (texts.length === 0) continue;
-      if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
-      const done = ingestor.ingest(texts, { transport: 'file' }).then((answer) => tally(result, numbers, answer, maxReported));
-      done.catch(() => undefined); // handled when awaited below; never an unhandled rejection meanwhile
-      inFlight.push(done);
+      await window.room();
+      window.add(ingestor.ingest(texts, { transport: 'file' }).then((answer) => tally(result, numbers, answer, maxReported)));
     }
-    await Promise.all(inFlight);
+    await window.drain();
   } catch (err) {
-    await Promise.allSettled(inFlight);
+    await window.settle();
     throw err;
   }
   return result;
