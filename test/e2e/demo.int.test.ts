@@ -1,12 +1,13 @@
 // `npm start` (= posops serve --demo) as a user runs it: a fresh data folder, then a second start on
 // the same folder. Within a bounded time the API shows terminals in trouble and a fleet incident.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { eventually } from '../support/eventually.ts';
+import { spawnPosops } from '../support/posops.ts';
 
 interface Demo {
   child: ChildProcess;
@@ -22,15 +23,9 @@ after(async () => {
 });
 
 function startDemo(dir: string): Demo {
-  const child = spawn(process.execPath, ['bin/posops.js', 'serve', '--demo', '--data', dir, '--port', '0', '--mqtt-port', '0', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  const demo = spawnPosops(['serve', '--demo', '--data', dir, '--port', '0', '--mqtt-port', '0', '--log-level', 'warn']);
+  children.push(demo.child);
+  return demo;
 }
 
 interface Report {

@@ -2,7 +2,7 @@
 // acknowledged over HTTP are in the stream after kill -9; a restart replays them into the engine and
 // refuses them again as duplicates.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { after, test } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { eventually } from '../support/eventually.ts';
+import { spawnPosops } from '../support/posops.ts';
 
 const NATS_URL = process.env['POSOPS_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const HOW_TO_START =
@@ -40,15 +41,9 @@ async function streamMessages(): Promise<number> {
 }
 
 function serve(dir: string) {
-  const child = spawn(process.execPath, ['bin/posops.js', 'serve', '--data', dir, '--port', '0', '--mqtt-port', '0', '--log-level', 'warn', '--nats-url', NATS_URL, '--nats-stream', STREAM], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  const served = spawnPosops(['serve', '--data', dir, '--port', '0', '--mqtt-port', '0', '--log-level', 'warn', '--nats-url', NATS_URL, '--nats-stream', STREAM]);
+  children.push(served.child);
+  return served;
 }
 
 async function started(s: ReturnType<typeof serve>, token?: string): Promise<{ url: string; token: string }> {

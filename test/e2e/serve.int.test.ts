@@ -1,12 +1,13 @@
 // `posops serve` as a user runs it: a real process, a temp data folder, random ports. Events
 // acknowledged over HTTP survive kill -9; a second server on the same data folder is refused.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { eventually } from '../support/eventually.ts';
+import { spawnPosops } from '../support/posops.ts';
 
 interface Served {
   child: ChildProcess;
@@ -16,14 +17,7 @@ interface Served {
 }
 
 function serve(data: string): Served {
-  const child = spawn(process.execPath, ['bin/posops.js', 'serve', '--data', data, '--port', '0', '--mqtt-port', '0', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, url: '', output: () => out, exited };
+  return { ...spawnPosops(['serve', '--data', data, '--port', '0', '--mqtt-port', '0', '--log-level', 'warn']), url: '' };
 }
 
 async function started(s: Served): Promise<Served & { token?: string }> {
