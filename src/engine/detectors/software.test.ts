@@ -25,6 +25,22 @@ test('diagnose() reports sw.app_conflict when crashes start right after a new ap
   assert.match(d.diagnoses[0]!.evidence.join(' '), /launcher@1\.2\.0/);
 });
 
+test('diagnose() keeps sw.crash_loop for a loop that ran for hours and crashes slower today', () => {
+  const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), crashes(200, 24), crashes(1440 + 700, 1))), 'T1', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.crash_loop');
+});
+
+test('diagnose() does not call a short burst yesterday and one crash today a loop', () => {
+  assert.equal(diagnosisOf(engineWith(reg, merged(day('T1', 1), crashes(200, 6), crashes(1440 + 700, 1))), 'T1', NOW).status, 'ok');
+});
+
+test('diagnose() reports sw.app_conflict when the new app is first listed after the crashes began', () => {
+  const apps = [heartbeat({ terminal: 'T1', t: at(1440 + 200), apps: ['a@1'] }), heartbeat({ terminal: 'T1', t: at(1440 + 530), apps: ['a@1', 'launcher@1.2.0'] })];
+  const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), apps, crashes(1440 + 480, 16))), 'T1', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.app_conflict');
+  assert.match(d.diagnoses[0]!.evidence.join(' '), /launcher@1\.2\.0 was installed \(it was first listed/);
+});
+
 test('diagnose() reports sw.key_error for KEY_ERROR and A0 answers', () => {
   const keys = Array.from({ length: 8 }, (_, i) => [error({ terminal: 'T1', t: at(1440 + 500 + i * 20), code: 'KEY_ERROR' }), txn({ terminal: 'T1', t: at(1440 + 501 + i * 20), rc: 'A0' })]).flat();
   const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), keys)), 'T1', NOW);

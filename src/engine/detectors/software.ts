@@ -7,6 +7,11 @@ import type { TerminalState } from '../state.ts';
 import { candidate, hours, count, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 const AFTER_CHANGE = 8 * 3600;
+/** Apps are listed in full heartbeats (about hourly, and late ones do not update the list), so a
+ *  new app may first be seen up to this long after the crashes it causes began. */
+const APP_SEEN_LATE = 75 * 60;
+/** Crashes spread over this long are a loop, not a burst. */
+const LONG_LOOP = 4 * 3600;
 
 /** The most recent firmware install (update event or version change seen in heartbeats). */
 export function lastFirmwareChange(s: TerminalState): { at: number; to?: string; campaign?: string } | undefined {
@@ -23,10 +28,13 @@ function crashes(x: DetectorInput): Candidate | undefined {
   const recent = c.short(C.CRASH, now) + c.short(C.BOOT_CRASH, now) * 0.5;
   const total = c.long(C.CRASH, now) + c.long(C.BOOT_CRASH, now) * 0.5;
   const lastCrash = Math.max(c.last(C.CRASH), c.last(C.BOOT_CRASH));
-  if (recent < 2 || total < 4 || now - lastCrash > 3 * 3600) return undefined;
+  // a long-running loop stays a loop when the last hours saw one crash only: its crashes come slower
+  // than the short window (a subtle loop, a shop that was closed), and a burst does not last hours
+  const longRunning = s.firstCrash > 0 && lastCrash - s.firstCrash >= LONG_LOOP && total >= 6;
+  if ((recent < 2 && !(longRunning && recent >= 0.35)) || total < 4 || now - lastCrash > 3 * 3600) return undefined;
   // a burst that stopped: quiet for an hour and for much longer than its own usual gap between crashes
   const firstCrash = Math.min(c.first(C.CRASH) || lastCrash, c.first(C.BOOT_CRASH) || lastCrash);
-  const gap = (lastCrash - firstCrash) / Math.max(1, Math.max(c.long(C.CRASH, now), c.long(C.BOOT_CRASH, now)) - 1);
+  const gap = (lastCrash - (longRunning ? s.firstCrash : firstCrash)) / Math.max(1, Math.max(c.long(C.CRASH, now), c.long(C.BOOT_CRASH, now)) - 1);
   if (now - lastCrash > Math.max(60 * 60, 4 * gap + 15 * 60)) return undefined;
   let onset = Math.min(c.first(C.CRASH) || now, c.first(C.BOOT_CRASH) || now);
   const ev: [string, string][] = [[
@@ -34,14 +42,16 @@ function crashes(x: DetectorInput): Candidate | undefined {
     `近期 ${count(c.long(C.CRASH, now))} 次应用崩溃/无响应、${count(c.long(C.BOOT_CRASH, now))} 次崩溃/看门狗重启，最近一次在 ${hours(now - lastCrash)} 前`,
   ]];
   const h = s.health;
-  const startedAfter = (at: number): number | undefined => {
-    for (const t of [s.firstCrash, onset]) if (t >= at - 600 && t - at < AFTER_CHANGE) return t;
+  const startedAfter = (at: number, lead = 600): number | undefined => {
+    for (const t of [s.firstCrash, onset]) if (t >= at - lead && t - at < AFTER_CHANGE) return t;
     return undefined;
   };
-  const afterApp = h?.appAddedAt !== undefined ? startedAfter(h.appAddedAt) : undefined;
+  const afterApp = h?.appAddedAt !== undefined ? startedAfter(h.appAddedAt, APP_SEEN_LATE) : undefined;
   if (h?.appAddedAt !== undefined && afterApp !== undefined) {
     onset = afterApp;
-    ev.push([`crashes started ${hours(onset - h.appAddedAt)} after ${h.appAdded} was installed`, `崩溃在安装 ${h.appAdded} 后 ${hours(onset - h.appAddedAt)} 开始`]);
+    ev.push(onset >= h.appAddedAt
+      ? [`crashes started ${hours(onset - h.appAddedAt)} after ${h.appAdded} was installed`, `崩溃在安装 ${h.appAdded} 后 ${hours(onset - h.appAddedAt)} 开始`]
+      : [`crashes started when ${h.appAdded} was installed (it was first listed ${hours(h.appAddedAt - onset)} later)`, `崩溃与安装 ${h.appAdded} 同时开始（${hours(h.appAddedAt - onset)} 后的心跳才列出它）`]);
     return candidate('sw.app_conflict', 0.85, onset, ev);
   }
   const fw = lastFirmwareChange(s);
