@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Before `npm start`: builds the dashboard when web/dist is missing or older than its sources, so
+// Before `npm start` and `npm test`: builds the dashboard when web/dist is missing or older than its sources, so
 // that `npm install` then `npm start` on a fresh clone serves the dashboard without another step.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
