@@ -48,6 +48,18 @@ test('diagnose() reports sw.key_error for KEY_ERROR and A0 answers', () => {
   assert.match(d.diagnoses[0]!.evidence[0]!, /KEY_ERROR and \d+(\.\d)? A0/);
 });
 
+test('diagnose() keeps sw.key_error overnight when no transaction has run since the failures', () => {
+  const keys = Array.from({ length: 12 }, (_, i) => [error({ terminal: 'T1', t: at(300 + i * 30), code: 'KEY_ERROR' }), txn({ terminal: 'T1', t: at(301 + i * 30), rc: 'A0' })]).flat();
+  const AT = at(1440 + 120);
+  // T2 keeps the feed's clock going into the next morning
+  const day1 = merged(shopDays({ terminal: 'T1', days: 1, open: 60, close: 630, seed: 3 }), day('T2', 5).filter((e) => e.tsMs <= AT));
+  const morning = [boot({ terminal: 'T1', t: at(1440 + 60), reason: 'power_on' }), ...Array.from({ length: 12 }, (_, i) => heartbeat({ terminal: 'T1', t: at(1440 + 61 + i * 5) }))];
+  const d = diagnosisOf(engineWith(reg, merged(day1, keys, morning)), 'T1', AT);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.key_error');
+  const mended = [...morning, txn({ terminal: 'T1', t: at(1440 + 65), rc: '00' })];
+  assert.equal(diagnosisOf(engineWith(reg, merged(day1, keys, mended)), 'T1', AT).status, 'ok');
+});
+
 test('diagnose() reports sw.outdated for firmware below the model minimum (numeric compare)', () => {
   const old = [heartbeat({ terminal: 'T1', t: at(1440 + 779), versions: { firmware: '4.12.0', app: '3.10.0' } })];
   const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), old)), 'T1', NOW);

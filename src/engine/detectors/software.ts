@@ -96,7 +96,10 @@ function updateFailed(x: DetectorInput): Candidate | undefined {
 function keys(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
   const n = s.counters.long(C.KEY_ERR, now) + s.counters.long(C.RC_KEY, now);
-  if (n < 3 || s.counters.short(C.KEY_ERR, now) + s.counters.short(C.RC_KEY, now) < 1) return undefined;
+  // keys do not mend themselves: after many failures and no transaction since, they are still bad
+  const lastKey = Math.max(s.counters.last(C.KEY_ERR), s.counters.last(C.RC_KEY));
+  const unmended = n >= 8 && s.counters.last(C.TXN) <= lastKey && now - lastKey < 24 * 3600;
+  if (n < 3 || (s.counters.short(C.KEY_ERR, now) + s.counters.short(C.RC_KEY, now) < 1 && !unmended)) return undefined;
   const since = Math.min(s.counters.first(C.KEY_ERR) || now, s.counters.first(C.RC_KEY) || now);
   return candidate('sw.key_error', Math.min(0.95, 0.7 + n / 50), since, [[
     `${count(s.counters.long(C.KEY_ERR, now))} KEY_ERROR and ${count(s.counters.long(C.RC_KEY, now))} A0 (MAC failed) answers recently`,
