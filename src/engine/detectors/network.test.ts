@@ -29,3 +29,13 @@ test('diagnose() reports contract.expired for a terminal silent since its SIM pl
   assert.equal(d.diagnoses[0]?.cause, 'contract.expired');
   assert.equal(d.diagnoses[0]?.since, '2026-06-04T16:00:00.000Z');
 });
+
+test('diagnose() reports net.config when DNS fails on every heartbeat while the signal hovers about -95 dBm', () => {
+  let k = 0;
+  const hovering = day('T1', 1).map((e) => e.type === 'heartbeat' && e.tsMs >= at(1440 + 480)
+    ? { ...e, net: { type: '4g', carrier: 'CMCC', rssi_dbm: k++ % 2 === 0 ? -94 : -96, dns_ok: false } } as typeof e : e);
+  const last = hovering.filter((e) => e.type === 'heartbeat').at(-1) as unknown as { net: { rssi_dbm: number } };
+  assert.equal(last.net.rssi_dbm, -96); // the latest reading alone would say "not a good signal"
+  const d = diagnosisOf(engineWith(reg, merged(hovering, day('T2', 2), day('T3', 3))), 'T1', at(1440 + 779));
+  assert.equal(d.diagnoses[0]?.cause, 'net.config');
+});

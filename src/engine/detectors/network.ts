@@ -56,7 +56,12 @@ function config(x: DetectorInput): Candidate | undefined {
   const hb = c.short(C.HB, now);
   const noRtt = hb > 0 ? c.short(C.HB_NORTT, now) / hb : 0;
   const rssi = s.health?.rssi;
-  const goodSignal = !cellular(x) || rssi === undefined || rssi > -95;
+  // a signal hovering about -95 dBm is fair, not weak: when DNS fails on nearly every heartbeat
+  // the settings are wrong, whichever side of -95 the latest reading fell
+  const n = c.short(C.RSSI_N, now);
+  const meanRssi = n >= 2 ? c.short(C.RSSI_SUM, now) / n : rssi;
+  const dnsEveryBeat = hb >= 4 && c.short(C.HB_DNS_BAD, now) / hb >= 0.8;
+  const goodSignal = !cellular(x) || rssi === undefined || rssi > -95 || (dnsEveryBeat && meanRssi !== undefined && meanRssi > -100);
   if (!goodSignal || !(dns >= 3 || (connect >= 4 && noRtt >= 0.5))) return undefined;
   return candidate('net.config', Math.min(0.92, 0.6 + dns / 40 + noRtt * 0.2), Math.min(c.first(C.DNS_FAIL) || now, c.first(C.HB_DNS_BAD) || now), [
     [`${count(dns)} DNS failures and ${count(connect)} connect failures in the last hours with ${rssi !== undefined ? `signal ${rssi} dBm` : `a ${s.health?.netType ?? 'wired'} link`}`,
