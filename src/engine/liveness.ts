@@ -14,6 +14,8 @@ const GAPS = 2.5;
 const CLOSING_SHARE = 0.1;
 /** Shorter silences with no other terminal of the shop still talking may be a shop closing early today. */
 const EARLY_CLOSE_MS = 150 * 60_000;
+/** A terminal never heard from is offline once the feed has run this long (more than a day). */
+const NEVER_HEARD_MS = 30 * HOUR;
 /** Below this `expected`, a silence is not reported. */
 const NOT_EXPECTED = 0.45;
 
@@ -56,11 +58,27 @@ function quietShare(fleet: FleetBaseline, lastSeen: number): number {
   return quiet / fleet.reporting;
 }
 
+/**
+ * A registered terminal never heard from while the feed has run for more than a day and the
+ * fleet reports: every shop has had a working day in that time, so it is not just closed.
+ */
+function neverHeard(fleet: FleetBaseline, merchant: string | undefined, nowMs: number): Silence | undefined {
+  const silentMs = nowMs - fleet.observedFrom;
+  if (fleet.observedFrom <= 0 || silentMs < NEVER_HEARD_MS || fleet.reporting < 20) return undefined;
+  const m = merchant ? fleet.merchants.get(merchant) : undefined;
+  const merchantTerminals = m?.terminals ?? 1;
+  const merchantSilent = m?.silent ?? 1;
+  // a shop none of whose terminals ever talked may be shut for a while: not a network fault to report
+  if (merchantTerminals > 1 && merchantSilent >= merchantTerminals) return undefined;
+  return { silentMs, lastSeen: fleet.observedFrom, expected: 0.6, observedHours: 0, activeHours: 0, merchantSilent, merchantTerminals };
+}
+
 /** Undefined when the terminal is not silent. */
 export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string | undefined, nowMs: number): Silence | undefined {
+  if (s.lastArrival === 0) return neverHeard(fleet, merchant, nowMs);
   const silentMs = nowMs - s.lastArrival;
   const minMs = Math.max(OFFLINE_MIN_MS, GAPS * s.hbGap * 1000);
-  if (s.lastArrival === 0 || silentMs < minMs) return undefined;
+  if (silentMs < minMs) return undefined;
   const fromHour = Math.floor(s.lastArrival / HOUR) + 1;
   const toHour = Math.floor(nowMs / HOUR);
   const [observedHours, activeHours] = silentMs >= 24 * HOUR ? [24, 24] : activeDayBefore(s, fleet, fromHour, toHour);

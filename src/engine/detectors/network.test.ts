@@ -39,3 +39,14 @@ test('diagnose() reports net.config when DNS fails on every heartbeat while the 
   const d = diagnosisOf(engineWith(reg, merged(hovering, day('T2', 2), day('T3', 3))), 'T1', at(1440 + 779));
   assert.equal(d.diagnoses[0]?.cause, 'net.config');
 });
+
+test('diagnose() reports net.offline for a registered terminal never heard from in more than a day of feed', () => {
+  const ids = Array.from({ length: 20 }, (_, i) => `F${String(i).padStart(2, '0')}`);
+  const fleetReg = registry([...ids.map((t) => terminal({ terminal: t })), terminal({ terminal: 'TX' }), terminal({ terminal: 'TN', installed: '2026-06-04' })]);
+  const engine = engineWith(fleetReg, merged(...ids.map((t, i) => shopDays({ terminal: t, days: 2, open: 60, close: 780, seed: 10 + i }))));
+  const d = diagnosisOf(engine, 'TX', at(1440 + 700));
+  assert.equal(d.diagnoses[0]?.cause, 'net.offline');
+  assert.match(d.diagnoses[0]!.evidence[0]!, /no events at all since the feed began/);
+  assert.equal(diagnosisOf(engine, 'TN', at(1440 + 700)).status, 'ok'); // installed while the feed ran
+  assert.equal(diagnosisOf(engine, 'TX', at(1440 + 60)).status, 'ok'); // a day of feed: its shop may just be closed
+});

@@ -14,7 +14,12 @@ export function cellular(x: DetectorInput): boolean {
 function offline(x: DetectorInput): Candidate | undefined {
   const sil = silence(x.state, x.fleet, x.registry?.merchant, x.at * 1000);
   if (!sil || sil.expected < 0.5) return undefined;
-  const ev: [string, string][] = [[`no events for ${hours(sil.silentMs / 1000)}`, `已 ${hours(sil.silentMs / 1000)} 没有任何事件`]];
+  const never = x.state.lastArrival === 0;
+  // a terminal installed while the feed ran may simply not be in service yet
+  if (never && x.registry?.installed && Date.parse(x.registry.installed) > x.fleet.observedFrom - 86_400_000) return undefined;
+  const ev: [string, string][] = [never
+    ? [`no events at all since the feed began ${hours(sil.silentMs / 1000)} ago, while the fleet reports`, `数据开始 ${hours(sil.silentMs / 1000)} 以来没有任何事件，而其他终端正常上报`]
+    : [`no events for ${hours(sil.silentMs / 1000)}`, `已 ${hours(sil.silentMs / 1000)} 没有任何事件`]];
   if (sil.observedHours >= 2) {
     ev.push([`it was active in ${sil.activeHours} of the same ${sil.observedHours} hours the day before`, `前一天同时段 ${sil.observedHours} 小时中有 ${sil.activeHours} 小时在线`]);
   }
