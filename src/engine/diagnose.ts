@@ -53,11 +53,12 @@ function incidentDiagnosis(inc: Incident): Diagnosis {
   return d;
 }
 
-function candidatesOf(terminal: string, state: TerminalState, x: DiagnoseInput, fleet: ReturnType<typeof fleetBaseline>): Candidate[] {
+function candidatesOf(terminal: string, state: TerminalState, x: DiagnoseInput, fleet: ReturnType<typeof fleetBaseline>, merchantLast: Map<string, number>): Candidate[] {
   const registry = x.byTerminal.get(terminal);
   const input = {
     terminal, state, registry, model: registry?.model ? x.models.get(registry.model) : undefined,
     maintenance: x.registry.maintenance, fleet, now: evidenceTime(state.lastArrival, x.nowMs / 1000), at: x.nowMs / 1000,
+    merchantLastSeen: registry?.merchant ? merchantLast.get(registry.merchant) : undefined,
   };
   const out: Candidate[] = [];
   for (const d of DETECTORS) for (const c of d.detect(input)) if (c.confidence >= REPORT_THRESHOLD) out.push(c);
@@ -83,15 +84,26 @@ function terminalDiagnosis(terminal: string, cands: Candidate[], incidents: Inci
   return { terminal, status, diagnoses };
 }
 
+/** Per merchant, the latest arrival (ms) of any of its terminals. */
+function lastSeenByMerchant(x: DiagnoseInput): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [terminal, state] of x.states) {
+    const m = x.byTerminal.get(terminal)?.merchant;
+    if (m && state.lastArrival > (out.get(m) ?? 0)) out.set(m, state.lastArrival);
+  }
+  return out;
+}
+
 export function diagnoseFleet(x: DiagnoseInput): DiagnosisReport {
   const members = [...x.states].map(([t, state]) => ({ state, registry: x.byTerminal.get(t) }));
   const fleet = fleetBaseline(members, x.nowMs, x.observedFrom);
   const byIncident = new Map<string, Incident[]>();
   for (const inc of x.incidents) for (const t of inc.terminals) byIncident.set(t, [...(byIncident.get(t) ?? []), inc]);
   const activeCauses = new Set(x.incidents.map((i) => i.cause));
+  const merchantLast = lastSeenByMerchant(x);
   const terminals: TerminalDiagnosis[] = [];
   for (const [terminal, state] of x.states) {
-    terminals.push(terminalDiagnosis(terminal, candidatesOf(terminal, state, x, fleet), byIncident.get(terminal) ?? [], activeCauses, x.nowMs));
+    terminals.push(terminalDiagnosis(terminal, candidatesOf(terminal, state, x, fleet, merchantLast), byIncident.get(terminal) ?? [], activeCauses, x.nowMs));
   }
   terminals.sort((a, b) => (a.terminal < b.terminal ? -1 : a.terminal > b.terminal ? 1 : 0));
   return { at: new Date(x.nowMs).toISOString(), terminals, incidents: x.incidents };

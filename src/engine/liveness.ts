@@ -16,6 +16,10 @@ const CLOSING_SHARE = 0.1;
 const EARLY_CLOSE_MS = 150 * 60_000;
 /** A terminal never heard from is offline once the feed has run this long (more than a day). */
 const NEVER_HEARD_MS = 30 * HOUR;
+/** A silence this long missed a whole working day... */
+const MISSED_DAY_MS = 20 * HOUR;
+/** ...when the shop's other terminals were heard this long after it went quiet. */
+const PEERS_WORKED_MS = 6 * HOUR;
 /** Below this `expected`, a silence is not reported. */
 const NOT_EXPECTED = 0.45;
 
@@ -74,7 +78,7 @@ function neverHeard(fleet: FleetBaseline, merchant: string | undefined, nowMs: n
 }
 
 /** Undefined when the terminal is not silent. */
-export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string | undefined, nowMs: number): Silence | undefined {
+export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string | undefined, nowMs: number, merchantLastSeen = 0): Silence | undefined {
   if (s.lastArrival === 0) return neverHeard(fleet, merchant, nowMs);
   const silentMs = nowMs - s.lastArrival;
   const minMs = Math.max(OFFLINE_MIN_MS, GAPS * s.hbGap * 1000);
@@ -94,7 +98,9 @@ export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string
     closingShare = quietShare(fleet, s.lastArrival);
     if (closingShare >= CLOSING_SHARE) expected = Math.min(expected, 0.3);
   }
-  const peerTalks = merchantTerminals > 1 && merchantSilent < merchantTerminals;
+  // the shop's other terminals worked a day through while this one stayed silent: not closing time
+  const peersWorkedSince = silentMs >= MISSED_DAY_MS && merchantLastSeen - s.lastArrival >= PEERS_WORKED_MS;
+  const peerTalks = merchantTerminals > 1 && (merchantSilent < merchantTerminals || peersWorkedSince);
   if (peerTalks) expected = Math.min(1, expected + 0.25);
   // every terminal of a shop going quiet together is the shop closing, not a network fault
   else if (merchantTerminals > 1) expected = Math.min(expected, 0.3);

@@ -50,3 +50,12 @@ test('diagnose() reports net.offline for a registered terminal never heard from 
   assert.equal(diagnosisOf(engine, 'TN', at(1440 + 700)).status, 'ok'); // installed while the feed ran
   assert.equal(diagnosisOf(engine, 'TX', at(1440 + 60)).status, 'ok'); // a day of feed: its shop may just be closed
 });
+
+test('diagnose() reports net.offline for a terminal silent a whole day its shop\'s other terminal worked, even after closing', () => {
+  const shop = registry([terminal({ terminal: 'T1', merchant: 'MS' }), terminal({ terminal: 'T2', merchant: 'MS' }), terminal({ terminal: 'T3' })]);
+  const t1 = day('T1', 1).filter((e) => e.tsMs < at(300));
+  const engine = engineWith(shop, merged(t1, day('T2', 2), allDay('T3', 3)));
+  const d = diagnosisOf(engine, 'T1', at(1440 + 1000)); // both shop terminals quiet now: the shop has closed
+  assert.equal(d.diagnoses[0]?.cause, 'net.offline');
+  assert.equal(diagnosisOf(engine, 'T2', at(1440 + 1000)).status, 'ok');
+});

@@ -12,7 +12,7 @@ export function cellular(x: DetectorInput): boolean {
 }
 
 function offline(x: DetectorInput): Candidate | undefined {
-  const sil = silence(x.state, x.fleet, x.registry?.merchant, x.at * 1000);
+  const sil = silence(x.state, x.fleet, x.registry?.merchant, x.at * 1000, x.merchantLastSeen);
   if (!sil || sil.expected < 0.5) return undefined;
   const never = x.state.lastArrival === 0;
   // a terminal installed while the feed ran may simply not be in service yet

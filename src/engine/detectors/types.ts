@@ -29,6 +29,8 @@ export interface DetectorInput {
   now: number;
   /** The report moment (epoch s): for what depends on the wall clock (silence, contracts, windows). */
   at: number;
+  /** Latest arrival (epoch ms) of any terminal of the same merchant, this one included. */
+  merchantLastSeen?: number;
 }
 
 /** A silent terminal's evidence is read at its last event once it has been quiet this long (s). */
