@@ -16,10 +16,8 @@ const CLOSING_SHARE = 0.1;
 const EARLY_CLOSE_MS = 150 * 60_000;
 /** A terminal never heard from is offline once the feed has run this long (more than a day). */
 const NEVER_HEARD_MS = 30 * HOUR;
-/** A silence this long missed a whole working day... */
-const MISSED_DAY_MS = 20 * HOUR;
-/** ...when the shop's other terminals were heard this long after it went quiet. */
-const PEERS_WORKED_MS = 6 * HOUR;
+/** The shop's other terminals heard this long after a terminal went quiet: not the shop closing. */
+const PEERS_WORKED_MS = 3 * HOUR;
 /** Below this `expected`, a silence is not reported. */
 const NOT_EXPECTED = 0.45;
 
@@ -98,8 +96,8 @@ export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string
     closingShare = quietShare(fleet, s.lastArrival);
     if (closingShare >= CLOSING_SHARE) expected = Math.min(expected, 0.3);
   }
-  // the shop's other terminals worked a day through while this one stayed silent: not closing time
-  const peersWorkedSince = silentMs >= MISSED_DAY_MS && merchantLastSeen - s.lastArrival >= PEERS_WORKED_MS;
+  // the shop's other terminals worked on for hours after this one went quiet: it was not closing time
+  const peersWorkedSince = merchantLastSeen - s.lastArrival >= PEERS_WORKED_MS;
   const peerTalks = merchantTerminals > 1 && (merchantSilent < merchantTerminals || peersWorkedSince);
   if (peerTalks) expected = Math.min(1, expected + 0.25);
   // every terminal of a shop going quiet together is the shop closing, not a network fault

@@ -59,3 +59,12 @@ test('diagnose() reports net.offline for a terminal silent a whole day its shop\
   assert.equal(d.diagnoses[0]?.cause, 'net.offline');
   assert.equal(diagnosisOf(engine, 'T2', at(1440 + 1000)).status, 'ok');
 });
+
+test('diagnose() reports net.offline for a terminal that went quiet hours before its shop\'s other terminal did', () => {
+  const shop = registry([terminal({ terminal: 'T1', merchant: 'MS' }), terminal({ terminal: 'T2', merchant: 'MS' }), terminal({ terminal: 'T3' })]);
+  const t1 = day('T1', 1).filter((e) => e.tsMs < at(1440 + 400));
+  const engine = engineWith(shop, merged(t1, day('T2', 2), allDay('T3', 3)));
+  assert.equal(diagnosisOf(engine, 'T1', at(1440 + 1000)).diagnoses[0]?.cause, 'net.offline'); // T2 worked 6 h on
+  const t1early = day('T1', 1).filter((e) => e.tsMs < at(1440 + 700));
+  assert.equal(diagnosisOf(engineWith(shop, merged(t1early, day('T2', 2), allDay('T3', 3))), 'T1', at(1440 + 1000)).status, 'ok'); // 80 min early
+});
