@@ -2,11 +2,8 @@
 // against the floor of the same load generator posting to a trivial HTTP endpoint that only reads
 // the body. Server and generator run in separate child processes. BENCH_SECONDS (default 15) per run.
 import { createServer } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addressOf, child, GENERATORS, measure, serveChild } from './load.ts';
+import { compareWithFloor, GENERATORS } from './load.ts';
 import type { BenchResult } from './run.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -55,30 +52,14 @@ function floorServer(): void {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const seconds = Number(process.env['BENCH_SECONDS'] ?? 15);
-  const data = await mkdtemp(join(tmpdir(), 'posops-bench-http-'));
-  const floorProc = child(['--import', 'tsx', SELF, '--floor-server']);
-  const server = serveChild(data);
-  try {
-    const floor = await measure(SELF, `${await addressOf(floorProc, ADDRESS)}/api/v1/events`, seconds);
-    floorProc.proc.kill();
-    const value = await measure(SELF, `${await addressOf(server, ADDRESS)}/api/v1/events`, seconds);
-    return [
-      {
-        name: `HTTP NDJSON ingest, batches of ${BATCH}, ${GENERATORS} generators x ${IN_FLIGHT} in flight, ${seconds} s`,
-        value,
-        unit: 'events/s',
-        floor,
-        ratio: value / floor,
-        note: 'floor: same generator against an endpoint that only reads the body; target 50,000 events/s',
-      },
-    ];
-  } finally {
-    floorProc.proc.kill();
-    server.proc.kill('SIGTERM');
-    await server.exited;
-    await rm(data, { recursive: true, force: true });
-  }
+  return compareWithFloor({
+    script: SELF,
+    floorMode: '--floor-server',
+    address: ADDRESS,
+    target: (a) => `${a}/api/v1/events`,
+    name: (seconds) => `HTTP NDJSON ingest, batches of ${BATCH}, ${GENERATORS} generators x ${IN_FLIGHT} in flight, ${seconds} s`,
+    note: 'floor: same generator against an endpoint that only reads the body; target 50,000 events/s',
+  });
 }
 
 const mode = process.argv[2];

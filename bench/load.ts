@@ -1,7 +1,11 @@
 // What the ingest benches share: child processes (the server, the floor, the load generators) and
 // the measurement of events/s over several generator processes run side by side.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BenchResult } from './run.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -54,4 +58,39 @@ export async function measure(generatorScript: string, target: string, seconds: 
     took = Math.max(took, r.seconds);
   }
   return events / took;
+}
+
+export interface IngestComparison {
+  /** The bench file: it runs as the floor (`floorMode`) and as the load generator (`--generate`). */
+  script: string;
+  floorMode: string;
+  /** Captures the address to load from what the floor and the server print. */
+  address: RegExp;
+  /** Turns that address into the generator's target (e.g. adds the route). */
+  target?: (address: string) => string;
+  name: (seconds: number) => string;
+  note: string;
+}
+
+/**
+ * Runs the generators against the floor, then against a real `posops serve` (fresh data folder),
+ * for BENCH_SECONDS (default 15) each, and answers the events/s of the server against the floor.
+ */
+export async function compareWithFloor(c: IngestComparison): Promise<BenchResult[]> {
+  const seconds = Number(process.env['BENCH_SECONDS'] ?? 15);
+  const target = c.target ?? ((a: string) => a);
+  const data = await mkdtemp(join(tmpdir(), 'posops-bench-ingest-'));
+  const floorProc = child(['--import', 'tsx', c.script, c.floorMode]);
+  const server = serveChild(data);
+  try {
+    const floor = await measure(c.script, target(await addressOf(floorProc, c.address)), seconds);
+    floorProc.proc.kill();
+    const value = await measure(c.script, target(await addressOf(server, c.address)), seconds);
+    return [{ name: c.name(seconds), value, unit: 'events/s', floor, ratio: value / floor, note: c.note }];
+  } finally {
+    floorProc.proc.kill();
+    server.proc.kill('SIGTERM');
+    await server.exited;
+    await rm(data, { recursive: true, force: true });
+  }
 }

@@ -3,13 +3,10 @@
 // the same generator publishing to a plain aedes broker with no ingest. Separate child processes.
 // BENCH_SECONDS (default 15) per run.
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
-import { addressOf, child, GENERATORS, measure, serveChild } from './load.ts';
+import { compareWithFloor, GENERATORS } from './load.ts';
 import type { BenchResult } from './run.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -55,30 +52,13 @@ async function floorBroker(): Promise<void> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const seconds = Number(process.env['BENCH_SECONDS'] ?? 15);
-  const data = await mkdtemp(join(tmpdir(), 'posops-bench-mqtt-'));
-  const floorProc = child(['--import', 'tsx', SELF, '--floor-broker']);
-  const server = serveChild(data);
-  try {
-    const floor = await measure(SELF, await addressOf(floorProc, ADDRESS), seconds);
-    floorProc.proc.kill();
-    const value = await measure(SELF, await addressOf(server, ADDRESS), seconds);
-    return [
-      {
-        name: `MQTT QoS 1, one event per message, ${GENERATORS} generators x ${CONNECTIONS} connections x ${WINDOW} in flight, ${seconds} s`,
-        value,
-        unit: 'events/s',
-        floor,
-        ratio: value / floor,
-        note: 'floor: same generator against plain aedes without ingest; target 20,000 events/s',
-      },
-    ];
-  } finally {
-    floorProc.proc.kill();
-    server.proc.kill('SIGTERM');
-    await server.exited;
-    await rm(data, { recursive: true, force: true });
-  }
+  return compareWithFloor({
+    script: SELF,
+    floorMode: '--floor-broker',
+    address: ADDRESS,
+    name: (seconds) => `MQTT QoS 1, one event per message, ${GENERATORS} generators x ${CONNECTIONS} connections x ${WINDOW} in flight, ${seconds} s`,
+    note: 'floor: same generator against plain aedes without ingest; target 20,000 events/s',
+  });
 }
 
 const mode = process.argv[2];
