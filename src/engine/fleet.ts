@@ -1,6 +1,7 @@
 // Fleet baselines computed at diagnosis time from every terminal's state: read-failure rates
 // per entry mode, latency per host, signal per carrier and region, silent terminals per
-// merchant, and which bin ranges answer 91 on many terminals.
+// merchant, which bin ranges answer 91 on many terminals, and crashing terminals per
+// third-party app and per build (model, firmware, payment app).
 
 import type { RegistryTerminal } from '../domain/index.ts';
 import { C } from './counters.ts';
@@ -34,6 +35,19 @@ export interface FleetBaseline {
   /** Terminals that have reported, and per hour (epoch hours) how many silent ones went quiet then. */
   reporting: number;
   quietAt: Map<number, number>;
+  /** Per third-party app (name@version): terminals listing it, the crashing ones, and the same per build. */
+  apps: Map<string, AppStat>;
+  /** Per build (model|firmware|payment app version, and model|firmware): terminals and crashing ones. */
+  builds: Map<string, CrashStat>;
+}
+
+export interface CrashStat {
+  terminals: number;
+  crashing: number;
+}
+
+export interface AppStat extends CrashStat {
+  builds: Map<string, CrashStat>;
 }
 
 export interface Climate {
@@ -72,6 +86,48 @@ export function bearerOf(netType: string): string {
   return netType === 'wifi' ? 'wifi' : 'cellular';
 }
 
+/** Crashes enough for a crash loop (the software detector's own floor). */
+export function isCrashing(s: TerminalState, now: number): boolean {
+  return s.counters.long(C.CRASH, now) + s.counters.long(C.BOOT_CRASH, now) * 0.5 >= 4;
+}
+
+/**
+ * The terminal's builds, finest first: model|firmware|payment app version, then model|firmware
+ * (a fleet may hold too few terminals of one exact build to compare with).
+ */
+export function buildsOf(model: string | undefined, s: TerminalState): [string, string] | undefined {
+  const h = s.health;
+  if (!h?.firmware || !h.app) return undefined;
+  const coarse = `${model ?? ''}|${h.firmware}`;
+  return [`${coarse}|${h.app}`, coarse];
+}
+
+function tally(map: Map<string, CrashStat>, key: string, crashing: boolean): void {
+  let g = map.get(key);
+  if (!g) map.set(key, (g = { terminals: 0, crashing: 0 }));
+  g.terminals++;
+  if (crashing) g.crashing++;
+}
+
+/** Counts the terminal under its build and each of its apps; `lists` caches split app lists (they are interned). */
+function addApps(out: FleetBaseline, s: TerminalState, model: string | undefined, now: number, lists: Map<string, string[]>): void {
+  const builds = buildsOf(model, s);
+  const apps = s.health?.apps;
+  if (builds === undefined && !apps) return;
+  const crashing = isCrashing(s, now);
+  if (builds !== undefined) for (const b of builds) tally(out.builds, b, crashing);
+  if (!apps) return;
+  let list = lists.get(apps);
+  if (!list) lists.set(apps, (list = apps.split(',')));
+  for (const app of list) {
+    let a = out.apps.get(app);
+    if (!a) out.apps.set(app, (a = { terminals: 0, crashing: 0, builds: new Map() }));
+    a.terminals++;
+    if (crashing) a.crashing++;
+    if (builds !== undefined) for (const b of builds) tally(a.builds, b, crashing);
+  }
+}
+
 export interface FleetMember {
   state: TerminalState;
   registry: RegistryTerminal | undefined;
@@ -97,7 +153,9 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
   const out: FleetBaseline = {
     reads: rf, chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(), signalByBearer: new Map(),
     merchants: new Map(), climate: new Map(), bins91: new Map(), observedFrom, reporting: 0, quietAt: new Map(),
+    apps: new Map(), builds: new Map(),
   };
+  const lists = new Map<string, string[]>();
   for (const { state: s, registry: r } of members) {
     const c = s.counters;
     rf[0]! += c.long(C.RF_CHIP, now);
@@ -140,6 +198,7 @@ export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, obs
     if (r?.merchant) bump(out.merchants, r.merchant, silent);
     addClimate(out.climate, r?.region ?? '', s, now);
     if (s.bins91) for (const bin of s.bins91.keys()) out.bins91.set(bin, (out.bins91.get(bin) ?? 0) + 1);
+    addApps(out, s, r?.model, now, lists);
   }
   out.chipFailRate = ratio(rf[0]!, rf[1]!);
   out.contactlessFailRate = ratio(rf[2]!, rf[3]!);

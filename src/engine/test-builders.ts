@@ -47,9 +47,10 @@ const DECLINES = ['51', '05', '54', '57', '55', '61'];
 
 /**
  * A healthy shop: heartbeats every 5 minutes and a transaction every ~6 minutes from `open` to
- * `close` (minutes of each day), a few normal declines, ~1% chip and ~2% contactless misreads.
+ * `close` (minutes of each day), a few normal declines, ~1% chip and ~2% contactless misreads;
+ * `apps` (third-party apps) are listed in every heartbeat when given.
  */
-export function shopDays(o: { terminal: string; days: number; open: number; close: number; seed?: number; operators?: string[] }): PosEvent[] {
+export function shopDays(o: { terminal: string; days: number; open: number; close: number; seed?: number; operators?: string[]; apps?: string[] }): PosEvent[] {
   const rnd = random(o.seed ?? 7);
   const ops = o.operators ?? ['01', '02'];
   const out: PosEvent[] = [];
@@ -57,7 +58,7 @@ export function shopDays(o: { terminal: string; days: number; open: number; clos
     const base = d * 1440;
     out.push(boot({ terminal: o.terminal, t: at(base + o.open) }));
     for (let m = o.open; m < o.close; m += 5) {
-      out.push(heartbeat({ terminal: o.terminal, t: at(base + m), versions: { firmware: '5.1.0', app: '3.2.0' }, reader: { chip: 'ok', contactless: 'ok', magstripe: 'ok' }, storage_free_mb: 3000 }));
+      out.push(heartbeat({ terminal: o.terminal, t: at(base + m), versions: { firmware: '5.1.0', app: '3.2.0' }, reader: { chip: 'ok', contactless: 'ok', magstripe: 'ok' }, storage_free_mb: 3000, ...(o.apps ? { apps: o.apps } : {}) }));
       if (rnd() < 0.8) {
         const entry = rnd() < 0.5 ? 'chip' : rnd() < 0.7 ? 'contactless' : 'qr';
         const operator = ops[Math.floor(rnd() * ops.length)]!;

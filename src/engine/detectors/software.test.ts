@@ -41,6 +41,23 @@ test('diagnose() reports sw.app_conflict when the new app is first listed after 
   assert.match(d.diagnoses[0]!.evidence.join(' '), /launcher@1\.2\.0 was installed \(it was first listed/);
 });
 
+test('diagnose() reports sw.app_conflict for a rare app listed from the start that same-build siblings without it run fine', () => {
+  const ids = ['T1', 'S1', 'S2', 'S3', 'S4', 'S5'];
+  const fleet = registry(ids.map((t) => terminal({ terminal: t })));
+  const days = ids.map((t, i) => shopDays({ terminal: t, days: 2, open: 60, close: 780, seed: i + 1, apps: t === 'T1' ? ['common@1.0', 'rare.tool@2.3'] : ['common@1.0'] }));
+  const d = diagnosisOf(engineWith(fleet, merged(...days, crashes(60, 140))), 'T1', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.app_conflict');
+  assert.match(d.diagnoses[0]!.evidence.join(' '), /1 of 1 terminals running rare\.tool@2\.3 crash; 0 of 5 A8 firmware 5\.1\.0 app 3\.2\.0 terminals without it/);
+});
+
+test('diagnose() keeps sw.crash_loop when every app of the crashing terminal runs fine elsewhere', () => {
+  const ids = ['T1', 'S1', 'S2', 'S3', 'S4', 'S5'];
+  const fleet = registry(ids.map((t) => terminal({ terminal: t })));
+  const days = ids.map((t, i) => shopDays({ terminal: t, days: 2, open: 60, close: 780, seed: i + 1, apps: ['common@1.0'] }));
+  const d = diagnosisOf(engineWith(fleet, merged(...days, crashes(60, 140))), 'T1', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'sw.crash_loop');
+});
+
 test('diagnose() reports sw.key_error for KEY_ERROR and A0 answers', () => {
   const keys = Array.from({ length: 8 }, (_, i) => [error({ terminal: 'T1', t: at(1440 + 500 + i * 20), code: 'KEY_ERROR' }), txn({ terminal: 'T1', t: at(1440 + 501 + i * 20), rc: 'A0' })]).flat();
   const d = diagnosisOf(engineWith(reg, merged(day('T1', 1), keys)), 'T1', NOW);

@@ -3,6 +3,7 @@
 
 import { compareVersions } from '../../domain/index.ts';
 import { C } from '../counters.ts';
+import { buildsOf, type CrashStat } from '../fleet.ts';
 import type { TerminalState } from '../state.ts';
 import { candidate, hours, count, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
@@ -12,6 +13,8 @@ const AFTER_CHANGE = 8 * 3600;
 const APP_SEEN_LATE = 75 * 60;
 /** Crashes spread over this long are a loop, not a burst. */
 const LONG_LOOP = 4 * 3600;
+/** An app listed on at most this share of the reporting terminals (or 3) is a rare one. */
+const RARE_SHARE = 0.05;
 
 /** The most recent firmware install (update event or version change seen in heartbeats). */
 export function lastFirmwareChange(s: TerminalState): { at: number; to?: string; campaign?: string } | undefined {
@@ -62,7 +65,52 @@ function crashes(x: DetectorInput): Candidate | undefined {
       `崩溃在安装固件 ${fw.to ?? '?'}${fw.campaign ? `（活动 ${fw.campaign}）` : ''} 后 ${hours(onset - fw.at)} 开始`]);
     return candidate('sw.incompatible_update', 0.75, onset, ev);
   }
+  const rare = rareApp(x);
+  if (rare) {
+    ev.push(rare);
+    return candidate('sw.app_conflict', 0.8, onset, ev);
+  }
   return candidate('sw.crash_loop', Math.min(0.95, 0.6 + recent / 20), onset, ev);
+}
+
+/**
+ * A rare third-party app on this crashing terminal that the crashing terminals share (at least
+ * half of those running it crash) while terminals of the same build without it are fine: the
+ * conflict seen across the fleet when the app was already listed before the feed began.
+ */
+function rareApp(x: DetectorInput): [string, string] | undefined {
+  const { state: s, fleet } = x;
+  const builds = buildsOf(x.registry?.model, s);
+  if (!s.health?.apps || !builds) return undefined;
+  const limit = Math.max(3, fleet.reporting * RARE_SHARE);
+  let best: { app: string; rate: number; with: CrashStat; without: CrashStat; build: string } | undefined;
+  for (const app of s.health.apps.split(',')) {
+    const a = fleet.apps.get(app);
+    if (!a || a.crashing < 1 || a.terminals > limit || a.crashing / a.terminals < 0.5) continue;
+    const peers = withoutApp(fleet.builds, a.builds, builds);
+    if (!peers || peers.without.crashing > peers.without.terminals * 0.1) continue;
+    const rate = a.crashing / a.terminals;
+    if (!best || rate > best.rate) best = { app, rate, with: a, ...peers };
+  }
+  if (!best) return undefined;
+  const [model, fw, app] = best.build.split('|');
+  const kind = `${model || '?'} firmware ${fw}${app ? ` app ${app}` : ''}`;
+  return [
+    `${best.with.crashing} of ${best.with.terminals} terminals running ${best.app} crash; ${best.without.crashing} of ${best.without.terminals} ${kind} terminals without it`,
+    `运行 ${best.app} 的 ${best.with.terminals} 台终端中 ${best.with.crashing} 台崩溃；未装它的同型号同版本（${kind}）终端 ${best.without.terminals} 台中 ${best.without.crashing} 台崩溃`,
+  ];
+}
+
+/** Terminals of the finest of `builds` with at least 3 of them not running the app, and how many of those crash. */
+function withoutApp(all: Map<string, CrashStat>, withApp: Map<string, CrashStat>, builds: readonly string[]): { build: string; without: CrashStat } | undefined {
+  for (const build of builds) {
+    const same = all.get(build);
+    if (!same) continue;
+    const inBuild = withApp.get(build);
+    const without = { terminals: same.terminals - (inBuild?.terminals ?? 0), crashing: same.crashing - (inBuild?.crashing ?? 0) };
+    if (without.terminals >= 3) return { build, without };
+  }
+  return undefined;
 }
 
 function outdated(x: DetectorInput): Candidate | undefined {
