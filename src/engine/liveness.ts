@@ -20,6 +20,16 @@ const NEVER_HEARD_MS = 30 * HOUR;
 const PEERS_WORKED_MS = 3 * HOUR;
 /** Below this `expected`, a silence is not reported. */
 const NOT_EXPECTED = 0.45;
+/**
+ * A silence this many heartbeat gaps long (and at least FAST_MIN_MS) is offline at once when the
+ * terminal's own yesterday says the shop is open now and stays open for FAST_OPEN_AHEAD more hours.
+ */
+const FAST_GAPS = 2.4;
+const FAST_MIN_MS = 11 * 60_000;
+const FAST_OPEN_AHEAD = 2;
+const FAST_EXPECTED = 0.6;
+/** A device clock ahead of the arrival estimate by up to this much shortens a short silence by as much. */
+const FAST_LEAD_MAX_MS = 15 * 60_000;
 
 export interface Silence {
   /** How long the terminal has been silent (ms). */
@@ -75,12 +85,34 @@ function neverHeard(fleet: FleetBaseline, merchant: string | undefined, nowMs: n
   return { silentMs, lastSeen: fleet.observedFrom, expected: 0.6, observedHours: 0, activeHours: 0, merchantSilent, merchantTerminals };
 }
 
+/**
+ * A short silence (a couple of missed heartbeats) in the middle of the terminal's business day:
+ * the day before it was active in every hour from the one it went quiet in to two hours after
+ * now, so neither closing time nor an early closing explains it. In a shop with other terminals,
+ * they must still be talking after it went quiet (a whole shop going quiet is closing or power).
+ */
+function missedHeartbeats(s: TerminalState, fleet: FleetBaseline, merchant: string | undefined, nowMs: number, merchantLastSeen: number): Silence | undefined {
+  const silentMs = nowMs - s.lastArrival;
+  // in a thin feed the arrival estimate lags the devices: trust the device's own time when it is later
+  const lead = Math.min(Math.max(s.lastSkew, 0), FAST_LEAD_MAX_MS);
+  if (s.hbGap <= 0 || silentMs - lead < Math.max(FAST_MIN_MS, FAST_GAPS * s.hbGap * 1000)) return undefined;
+  const fromHour = Math.floor(s.lastArrival / HOUR);
+  const toHour = Math.floor(nowMs / HOUR) + FAST_OPEN_AHEAD;
+  const [observedHours, activeHours] = activeDayBefore(s, fleet, fromHour, toHour);
+  if (observedHours < toHour - fromHour + 1 || activeHours < observedHours) return undefined;
+  const m = merchant ? fleet.merchants.get(merchant) : undefined;
+  const merchantTerminals = m?.terminals ?? 1;
+  const merchantSilent = m?.silent ?? 1;
+  if (merchantTerminals > 1 && merchantLastSeen - s.lastArrival < silentMs / 2) return undefined;
+  return { silentMs, lastSeen: s.lastArrival, expected: FAST_EXPECTED, observedHours, activeHours, merchantSilent, merchantTerminals };
+}
+
 /** Undefined when the terminal is not silent. */
 export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string | undefined, nowMs: number, merchantLastSeen = 0): Silence | undefined {
   if (s.lastArrival === 0) return neverHeard(fleet, merchant, nowMs);
   const silentMs = nowMs - s.lastArrival;
   const minMs = Math.max(OFFLINE_MIN_MS, GAPS * s.hbGap * 1000);
-  if (silentMs < minMs) return undefined;
+  if (silentMs < minMs) return missedHeartbeats(s, fleet, merchant, nowMs, merchantLastSeen);
   const fromHour = Math.floor(s.lastArrival / HOUR) + 1;
   const toHour = Math.floor(nowMs / HOUR);
   const [observedHours, activeHours] = silentMs >= 24 * HOUR ? [24, 24] : activeDayBefore(s, fleet, fromHour, toHour);

@@ -68,3 +68,27 @@ test('diagnose() reports net.offline for a terminal that went quiet hours before
   const t1early = day('T1', 1).filter((e) => e.tsMs < at(1440 + 700));
   assert.equal(diagnosisOf(engineWith(shop, merged(t1early, day('T2', 2), allDay('T3', 3))), 'T1', at(1440 + 1000)).status, 'ok'); // 80 min early
 });
+
+test('diagnose() reports net.offline after two missed heartbeats in the middle of the business day', () => {
+  const t1 = day('T1', 1).filter((e) => e.tsMs < at(1440 + 300));
+  const engine = engineWith(reg, merged(t1, allDay('T2', 2), allDay('T3', 3)));
+  assert.equal(diagnosisOf(engine, 'T1', at(1440 + 305)).status, 'ok'); // one heartbeat late: not yet
+  const d = diagnosisOf(engine, 'T1', at(1440 + 313));
+  assert.equal(d.diagnoses[0]?.cause, 'net.offline');
+  assert.match(d.diagnoses[0]!.evidence.join(' '), /active in \d+ of the same \d+ hours the day before/);
+});
+
+test('diagnose() waits when a short silence comes within two hours of the closing time of the day before', () => {
+  // closes at 13:00 both days; quiet from 11:30 on day 2 — maybe closing early today
+  const t1 = day('T1', 1).filter((e) => e.tsMs < at(1440 + 690));
+  const engine = engineWith(reg, merged(t1, allDay('T2', 2), allDay('T3', 3)));
+  assert.equal(diagnosisOf(engine, 'T1', at(1440 + 710)).status, 'ok');
+});
+
+test('diagnose() does not call a whole shop going quiet together offline after a few minutes', () => {
+  const shop = registry([terminal({ terminal: 'T1', merchant: 'MS' }), terminal({ terminal: 'T2', merchant: 'MS' }), terminal({ terminal: 'T3' })]);
+  const cut = (t: string, seed: number) => day(t, seed).filter((e) => e.tsMs < at(1440 + 300));
+  const engine = engineWith(shop, merged(cut('T1', 1), cut('T2', 2), allDay('T3', 3)));
+  assert.equal(diagnosisOf(engine, 'T1', at(1440 + 315)).status, 'ok');
+  assert.equal(diagnosisOf(engine, 'T2', at(1440 + 315)).status, 'ok');
+});
