@@ -1,10 +1,13 @@
 // Decayed event counters: each counter keeps a short-window and a long-window exponentially
-// decayed count plus the first (start of the current episode) and last time it moved.
-// Events may arrive in any order: older events are added already decayed.
+// decayed count; the counters in TIMED also keep the first (start of the current episode) and
+// last time they moved. Events may arrive in any order: older events are added already decayed.
 //
-// Memory: a terminal's counters, its hourly activity ring and a few times live in one block of a
-// shared slab (an ArrayBuffer for 1,024 terminals), so a terminal costs no typed-array objects
-// of its own, only a block offset (TerminalState extends Counters).
+// Memory: a terminal's counters, its hourly activity ring, a few times and small numbers live in
+// one fixed-size block of a shared slab (an ArrayBuffer for 1,024 terminals), so a terminal costs
+// no typed-array objects of its own, only a block number (TerminalState extends Counters).
+// Counters are sparse: a bitmap says which ones moved; only those take room, in counter order
+// (1 unit of 8 bytes each, 2 for a TIMED one). A terminal uses 12-25 of the 45; the block holds
+// INLINE_UNITS units and the rest go to pages of PAGE_UNITS units chained from the block.
 
 export const C = {
   EV: 0, HB: 1, TXN: 2, TXN_OK: 3, TIMEOUT: 4,
@@ -19,6 +22,20 @@ export const C = {
 export type CounterId = (typeof C)[keyof typeof C];
 export const COUNTERS = 45;
 
+/**
+ * Counters whose first() and last() times are kept (the detectors read them); first()/last() of
+ * any other counter throws: add it here when a detector needs it (counters.test.ts checks the
+ * detectors' sources).
+ */
+export const TIMED: readonly CounterId[] = [
+  C.TXN, C.RC_SETUP, C.RC_LIMIT, C.RC_INPUT, C.RC_HOST, C.RC_KEY, C.RF_CHIP, C.RF_CTLS, C.RF_SWIPE,
+  C.CRASH, C.BOOT_CRASH, C.PRINTER_ERR, C.NET_FAIL, C.DNS_FAIL, C.TLS_FAIL, C.KEY_ERR, C.STORAGE_ERR,
+  C.CLOCK_ERR, C.PIN_TIMEOUT, C.LOWBAT_BOOT, C.LAT_N, C.RSSI_WEAK, C.HOT, C.HUMID, C.HB_DNS_BAD, C.TEMP_N,
+];
+const TIMED_LO = TIMED.reduce<number>((m, id) => (id < 32 ? (m | (1 << id)) >>> 0 : m), 0);
+const TIMED_HI = TIMED.reduce<number>((m, id) => (id >= 32 ? (m | (1 << (id - 32))) >>> 0 : m), 0);
+const isTimed = (id: number): boolean => ((id < 32 ? TIMED_LO >>> id : TIMED_HI >>> (id - 32)) & 1) === 1;
+
 /** Short and long decay constants (seconds). */
 export const TAU_SHORT = 2 * 3600;
 export const TAU_LONG = 24 * 3600;
@@ -26,32 +43,70 @@ export const TAU_LONG = 24 * 3600;
 export const EPISODE_GAP = 6 * 3600;
 /** How far events may run ahead of the reference before the counters are decayed forward (s). */
 const REF_STEP = 900;
-/** Hours in the activity ring. */
+/** Hours in the activity ring (one bit per hour: whether the terminal sent anything then). */
 export const RING_HOURS = 48;
 /** Times (float64) kept in the block; see TerminalState. */
-export const TIMES = 6;
+export const TIMES = 5;
+/** Small unsigned numbers (uint32) kept in the block for TerminalState. */
+export const SMALLS = 4;
 
-// Block layout in bytes: TIMES float64, then 2 float32 per counter, 2 uint32 per counter, the ring.
-const V_AT = TIMES * 8;
-const T_AT = V_AT + COUNTERS * 8;
-const RING_AT = T_AT + COUNTERS * 8;
-const BLOCK = Math.ceil((RING_AT + RING_HOURS) / 8) * 8;
+// Block layout in bytes.
+const REF_AT = TIMES * 8; // u32 reference time (s)
+const LO_AT = REF_AT + 4; // u32 bitmap of counters 0..31 present
+const HI_AT = LO_AT + 4; // u32 bitmap of counters 32..44
+const PAGE_AT = HI_AT + 4; // u32 first overflow page + 1 (0: none)
+const SMALL_AT = PAGE_AT + 4; // SMALLS u32
+const RING_AT = SMALL_AT + SMALLS * 4; // RING_HOURS bits
+const LO_UNITS_AT = RING_AT + RING_HOURS / 8; // u8 units taken by counters 0..31
+const UNITS_AT = LO_UNITS_AT + 1; // u8 units taken in all
+const INLINE_AT = Math.ceil((UNITS_AT + 1) / 8) * 8;
+export const INLINE_UNITS = 16;
+const BLOCK = INLINE_AT + INLINE_UNITS * 8;
 const SLAB_BLOCKS = 1024;
+/** Overflow pages: PAGE_UNITS units each, chained. */
+export const PAGE_UNITS = 8;
+const PAGE = PAGE_UNITS * 8;
+const SLAB_PAGES = 4096;
 
 interface Slab {
   f64: Float64Array;
   f32: Float32Array;
   u32: Uint32Array;
+  u16: Uint16Array;
   u8: Uint8Array;
+}
+
+function newSlab(bytes: number): Slab {
+  const buf = new ArrayBuffer(bytes);
+  return { f64: new Float64Array(buf), f32: new Float32Array(buf), u32: new Uint32Array(buf), u16: new Uint16Array(buf), u8: new Uint8Array(buf) };
 }
 
 let slab: Slab | undefined;
 let nextBlock = SLAB_BLOCKS;
 
-function newSlab(): Slab {
-  const buf = new ArrayBuffer(BLOCK * SLAB_BLOCKS);
-  return { f64: new Float64Array(buf), f32: new Float32Array(buf), u32: new Uint32Array(buf), u8: new Uint8Array(buf) };
+const pageSlabs: Slab[] = [];
+/** Next link of each page (+1, 0: last), per page slab. */
+const pageNext: Uint32Array[] = [];
+let pages = 0;
+
+function newPage(): number {
+  if (pages % SLAB_PAGES === 0) {
+    pageSlabs.push(newSlab(PAGE * SLAB_PAGES));
+    pageNext.push(new Uint32Array(SLAB_PAGES));
+  }
+  return pages++;
 }
+
+function popcount(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+// Where the last locate() found a unit: the slab and the index of its first 32-bit word.
+let atSlab: Slab;
+let atWord = 0;
+let atUnit = 0;
 
 // Decay factors of the last add (an event adds to several counters of one terminal at one time).
 let kOwner: Counters | undefined;
@@ -60,32 +115,134 @@ let kRef = -1;
 let kShort = 1;
 let kLong = 1;
 
+export interface CountersBlock {
+  /** Counter ids present, then per id [short, long] (and [first, last] for TIMED ones) in `v`. */
+  ids: number[];
+  v: number[];
+  ref: number;
+  /** Active hours of the ring as a 48-bit number. */
+  ring: number;
+  times: number[];
+  smalls: number[];
+}
+
 export class Counters {
   private readonly s: Slab;
   /** Block offset in bytes. */
   private readonly o: number;
-  /** Reference time (epoch seconds) the decayed values are expressed at. */
-  ref = 0;
 
   constructor() {
     if (nextBlock === SLAB_BLOCKS) {
-      slab = newSlab();
+      slab = newSlab(BLOCK * SLAB_BLOCKS);
       nextBlock = 0;
     }
     this.s = slab!;
     this.o = BLOCK * nextBlock++;
   }
 
+  /** Reference time (epoch seconds) the decayed values are expressed at. */
+  get ref(): number {
+    return this.s.u32[(this.o + REF_AT) >> 2]!;
+  }
+
+  /** Units before counter `id` (whether present or not). */
+  private unitsBefore(id: number): number {
+    const u32 = this.s.u32;
+    if (id < 32) {
+      const lo = u32[(this.o + LO_AT) >> 2]! & ((1 << id) - 1);
+      return popcount(lo) + popcount(lo & TIMED_LO);
+    }
+    const hi = u32[(this.o + HI_AT) >> 2]! & ((1 << (id - 32)) - 1);
+    return this.s.u8[this.o + LO_UNITS_AT]! + popcount(hi) + popcount(hi & TIMED_HI);
+  }
+
+  private present(id: number): boolean {
+    return id < 32 ? ((this.s.u32[(this.o + LO_AT) >> 2]! >>> id) & 1) === 1 : ((this.s.u32[(this.o + HI_AT) >> 2]! >>> (id - 32)) & 1) === 1;
+  }
+
+  /** Points atSlab/atWord at unit `u`. */
+  private unit(u: number): void {
+    atUnit = u;
+    if (u < INLINE_UNITS) {
+      atSlab = this.s;
+      atWord = (this.o + INLINE_AT + u * 8) >> 2;
+      return;
+    }
+    let p = this.s.u32[(this.o + PAGE_AT) >> 2]! - 1;
+    for (let k = ((u - INLINE_UNITS) / PAGE_UNITS) | 0; k > 0; k--) p = pageNext[p >>> 12]![p & 4095]! - 1;
+    atSlab = pageSlabs[p >>> 12]!;
+    atWord = ((p & 4095) * PAGE + ((u - INLINE_UNITS) % PAGE_UNITS) * 8) >> 2;
+  }
+
+  /** Points atSlab/atWord at counter `id`, making room for it when `create`; false when absent. */
+  private locate(id: number, create: boolean): boolean {
+    if (!this.present(id)) {
+      if (!create) return false;
+      this.insert(id);
+    }
+    this.unit(this.unitsBefore(id));
+    return true;
+  }
+
+  /** Makes room for counter `id` (zeroed) at its place in counter order. */
+  private insert(id: number): void {
+    const u8 = this.s.u8;
+    const width = isTimed(id) ? 2 : 1;
+    const total = u8[this.o + UNITS_AT]!;
+    this.ensureUnits(total + width);
+    const at = this.unitsBefore(id);
+    // move the units after it up by `width`, last first
+    for (let u = total - 1; u >= at; u--) {
+      this.unit(u);
+      const from = atSlab.u32;
+      const w = atWord;
+      const a = from[w]!;
+      const b = from[w + 1]!;
+      this.unit(u + width);
+      atSlab.u32[atWord] = a;
+      atSlab.u32[atWord + 1] = b;
+    }
+    for (let u = at; u < at + width; u++) {
+      this.unit(u);
+      atSlab.u32[atWord] = 0;
+      atSlab.u32[atWord + 1] = 0;
+    }
+    const u32 = this.s.u32;
+    if (id < 32) {
+      u32[(this.o + LO_AT) >> 2] = (u32[(this.o + LO_AT) >> 2]! | (1 << id)) >>> 0;
+      u8[this.o + LO_UNITS_AT] = u8[this.o + LO_UNITS_AT]! + width;
+    } else u32[(this.o + HI_AT) >> 2] = (u32[(this.o + HI_AT) >> 2]! | (1 << (id - 32))) >>> 0;
+    u8[this.o + UNITS_AT] = total + width;
+  }
+
+  /** Chains overflow pages until `units` fit. */
+  private ensureUnits(units: number): void {
+    if (units <= INLINE_UNITS) return;
+    const u32 = this.s.u32;
+    const have = INLINE_UNITS + Math.ceil(Math.max(0, this.s.u8[this.o + UNITS_AT]! - INLINE_UNITS) / PAGE_UNITS) * PAGE_UNITS;
+    if (units <= have) return;
+    const page = newPage() + 1;
+    if (have === INLINE_UNITS) {
+      u32[(this.o + PAGE_AT) >> 2] = page;
+      return;
+    }
+    let p = u32[(this.o + PAGE_AT) >> 2]! - 1;
+    while (pageNext[p >>> 12]![p & 4095]! !== 0) p = pageNext[p >>> 12]![p & 4095]! - 1;
+    pageNext[p >>> 12]![p & 4095] = page;
+  }
+
   add(id: CounterId, sec: number, amount = 1): void {
     // an event adds to several counters at one time: after the first, the factors are known and
     // the reference cannot need to move (it moved, if at all, in that first add)
     if (kOwner !== this || sec !== kSec || this.ref !== kRef) this.factors(sec);
-    const v = this.s.f32;
-    const t = this.s.u32;
-    const vi = ((this.o + V_AT) >> 2) + id * 2;
-    const ti = ((this.o + T_AT) >> 2) + id * 2;
+    this.locate(id, true);
+    const v = atSlab.f32;
+    const vi = atWord;
     v[vi] = v[vi]! + amount * kShort;
     v[vi + 1] = v[vi + 1]! + amount * kLong;
+    if (!isTimed(id)) return;
+    const ti = this.timesWord();
+    const t = atSlab.u32;
     const first = t[ti]!;
     const last = t[ti + 1]!;
     if (last === 0 || sec - last > EPISODE_GAP) {
@@ -94,10 +251,21 @@ export class Counters {
     if (sec > last) t[ti + 1] = sec;
   }
 
+  /** After locate() of a TIMED counter: the word of its first time (its second unit; atSlab follows). */
+  private timesWord(): number {
+    const next = atUnit + 1;
+    if (next === INLINE_UNITS || (next > INLINE_UNITS && (next - INLINE_UNITS) % PAGE_UNITS === 0)) {
+      this.unit(next);
+      return atWord;
+    }
+    return atWord + 2;
+  }
+
   /** Moves the reference when needed and sets the decay factors from `sec` to it. */
   private factors(sec: number): void {
     // the reference moves in steps; events a little after it are added with a factor > 1
-    if (sec > this.ref + REF_STEP || this.ref === 0) this.advance(sec);
+    const ref = this.ref;
+    if (sec > ref + REF_STEP || ref === 0) this.advance(sec);
     if (kOwner !== this || sec !== kSec || this.ref !== kRef) {
       const age = this.ref - sec;
       kShort = Math.exp(-age / TAU_SHORT);
@@ -109,43 +277,62 @@ export class Counters {
   }
 
   private advance(sec: number): void {
-    if (this.ref > 0) {
-      const ks = Math.exp(-(sec - this.ref) / TAU_SHORT);
-      const kl = Math.exp(-(sec - this.ref) / TAU_LONG);
-      const v = this.s.f32;
-      const base = (this.o + V_AT) >> 2;
-      for (let i = 0; i < COUNTERS; i++) {
-        v[base + i * 2]! *= ks;
-        v[base + i * 2 + 1]! *= kl;
+    const ref = this.ref;
+    if (ref > 0) {
+      const ks = Math.exp(-(sec - ref) / TAU_SHORT);
+      const kl = Math.exp(-(sec - ref) / TAU_LONG);
+      const u32 = this.s.u32;
+      const lo = u32[(this.o + LO_AT) >> 2]!;
+      const hi = u32[(this.o + HI_AT) >> 2]!;
+      let u = 0;
+      for (let id = 0; id < COUNTERS; id++) {
+        if ((((id < 32 ? lo >>> id : hi >>> (id - 32)) & 1) === 0)) continue;
+        this.unit(u);
+        const v = atSlab.f32;
+        v[atWord]! *= ks;
+        v[atWord + 1]! *= kl;
+        u += isTimed(id) ? 2 : 1;
       }
     }
-    this.ref = sec;
+    this.s.u32[(this.o + REF_AT) >> 2] = sec;
   }
 
   /** Decayed short-window count at `sec`. */
   short(id: CounterId, sec: number): number {
-    return this.s.f32[((this.o + V_AT) >> 2) + id * 2]! * Math.exp(-(sec - this.ref) / TAU_SHORT);
+    if (!this.locate(id, false)) return 0;
+    return atSlab.f32[atWord]! * Math.exp(-(sec - this.ref) / TAU_SHORT);
   }
 
   long(id: CounterId, sec: number): number {
-    return this.s.f32[((this.o + V_AT) >> 2) + id * 2 + 1]! * Math.exp(-(sec - this.ref) / TAU_LONG);
+    if (!this.locate(id, false)) return 0;
+    return atSlab.f32[atWord + 1]! * Math.exp(-(sec - this.ref) / TAU_LONG);
   }
 
   first(id: CounterId): number {
-    return this.s.u32[((this.o + T_AT) >> 2) + id * 2]!;
+    return this.time2(id, 2);
   }
 
   last(id: CounterId): number {
-    return this.s.u32[((this.o + T_AT) >> 2) + id * 2 + 1]!;
+    return this.time2(id, 3);
   }
 
-  /** Events in hour slot `slot` of the activity ring. */
+  private time2(id: CounterId, word: number): number {
+    if (!isTimed(id)) throw new Error(`counter ${id} keeps no first/last times: add it to TIMED in src/engine/counters.ts`);
+    if (!this.locate(id, false)) return 0;
+    const w = this.timesWord();
+    return atSlab.u32[w + word - 2]!;
+  }
+
+  /** Whether the terminal sent anything in hour slot `slot` of the activity ring (1) or not (0). */
   hour(slot: number): number {
-    return this.s.u8[this.o + RING_AT + slot]!;
+    return (this.s.u8[this.o + RING_AT + (slot >> 3)]! >> (slot & 7)) & 1;
   }
 
+  /** Marks hour slot `slot` active (n > 0) or clears it. */
   setHour(slot: number, n: number): void {
-    this.s.u8[this.o + RING_AT + slot] = n;
+    const i = this.o + RING_AT + (slot >> 3);
+    const u8 = this.s.u8;
+    u8[i] = n > 0 ? u8[i]! | (1 << (slot & 7)) : u8[i]! & ~(1 << (slot & 7));
   }
 
   time(i: number): number {
@@ -156,19 +343,53 @@ export class Counters {
     this.s.f64[(this.o >> 3) + i] = ms;
   }
 
-  block(): { v: number[]; t: number[]; ref: number; ring: number[]; times: number[] } {
-    const v = this.s.f32.subarray((this.o + V_AT) >> 2, ((this.o + V_AT) >> 2) + COUNTERS * 2);
-    const t = this.s.u32.subarray((this.o + T_AT) >> 2, ((this.o + T_AT) >> 2) + COUNTERS * 2);
-    const ring = this.s.u8.subarray(this.o + RING_AT, this.o + RING_AT + RING_HOURS);
-    const times = this.s.f64.subarray(this.o >> 3, (this.o >> 3) + TIMES);
-    return { v: Array.from(v), t: Array.from(t), ref: this.ref, ring: Array.from(ring), times: Array.from(times) };
+  /** Small unsigned number `i` (< SMALLS), uint32. */
+  small(i: number): number {
+    return this.s.u32[((this.o + SMALL_AT) >> 2) + i]!;
   }
 
-  restore(x: { v: number[]; t: number[]; ref: number; ring?: number[]; times?: number[] }): void {
-    this.s.f32.set(x.v, (this.o + V_AT) >> 2);
-    this.s.u32.set(x.t, (this.o + T_AT) >> 2);
-    if (x.ring) this.s.u8.set(x.ring, this.o + RING_AT);
-    if (x.times) this.s.f64.set(x.times, this.o >> 3);
-    this.ref = x.ref;
+  setSmall(i: number, n: number): void {
+    this.s.u32[((this.o + SMALL_AT) >> 2) + i] = n;
+  }
+
+  block(): CountersBlock {
+    const ids: number[] = [];
+    const v: number[] = [];
+    let u = 0;
+    for (let id = 0; id < COUNTERS; id++) {
+      if (!this.present(id)) continue;
+      ids.push(id);
+      this.unit(u);
+      v.push(atSlab.f32[atWord]!, atSlab.f32[atWord + 1]!);
+      if (isTimed(id)) {
+        this.unit(u + 1);
+        v.push(atSlab.u32[atWord]!, atSlab.u32[atWord + 1]!);
+      }
+      u += isTimed(id) ? 2 : 1;
+    }
+    let ring = 0;
+    for (let h = RING_HOURS - 1; h >= 0; h--) ring = ring * 2 + this.hour(h);
+    const times = Array.from(this.s.f64.subarray(this.o >> 3, (this.o >> 3) + TIMES));
+    const smalls = Array.from(this.s.u32.subarray((this.o + SMALL_AT) >> 2, ((this.o + SMALL_AT) >> 2) + SMALLS));
+    return { ids, v, ref: this.ref, ring, times, smalls };
+  }
+
+  /** Puts back what block() gave, into a fresh block. */
+  restore(x: CountersBlock): void {
+    let at = 0;
+    for (const id of x.ids) {
+      this.locate(id, true);
+      atSlab.f32[atWord] = x.v[at++]!;
+      atSlab.f32[atWord + 1] = x.v[at++]!;
+      if (isTimed(id)) {
+        const w = this.timesWord();
+        atSlab.u32[w] = x.v[at++]!;
+        atSlab.u32[w + 1] = x.v[at++]!;
+      }
+    }
+    for (let h = 0, r = x.ring; h < RING_HOURS; h++, r = Math.floor(r / 2)) this.setHour(h, r % 2);
+    this.s.f64.set(x.times, this.o >> 3);
+    this.s.u32.set(x.smalls, (this.o + SMALL_AT) >> 2);
+    this.s.u32[(this.o + REF_AT) >> 2] = x.ref;
   }
 }

@@ -20,19 +20,31 @@ export interface Engine {
 /** Device times further than this from the arrival clock are not trusted for the counters. */
 const TRUST_TS_MS = 6 * 3_600_000;
 
+/** Version of the engine's snapshot; a snapshot of another version is not restored (see engineSnapshotUsable). */
+const SNAPSHOT_VERSION = 2;
+
 interface EngineSnapshot {
-  v: 1;
+  v: typeof SNAPSHOT_VERSION;
   clock: { now: number; first: number };
   states: unknown;
   /** The fleet correlator's state (absent in snapshots written before it was kept). */
   correlator?: unknown;
 }
 
+/**
+ * Whether createEngine() restores this snapshot. When not (one written by an older layout), the
+ * engine starts empty: whoever keeps snapshots must then feed it every event again, not only those
+ * after the snapshot.
+ */
+export function engineSnapshotUsable(snapshot: unknown): boolean {
+  return typeof snapshot === 'object' && snapshot !== null && (snapshot as { v?: unknown }).v === SNAPSHOT_VERSION;
+}
+
 export function createEngine(opts: { registry: Registry; snapshot?: unknown }): Engine {
   const states = new Map<string, TerminalState>();
   const clock = new ArrivalClock();
-  const snap = opts.snapshot as EngineSnapshot | undefined;
-  const correlator: FleetCorrelator = createCorrelator(opts.registry, snap?.v === 1 ? snap.correlator : undefined);
+  const snap = engineSnapshotUsable(opts.snapshot) ? (opts.snapshot as EngineSnapshot) : undefined;
+  const correlator: FleetCorrelator = createCorrelator(opts.registry, snap?.correlator);
   let registry = opts.registry;
   let byTerminal = new Map<string, RegistryTerminal>();
   let models = new Map<string, RegistryModel>();
@@ -44,7 +56,7 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
     models = new Map(r.models.map((m) => [m.model, m]));
   };
   setRegistry(opts.registry);
-  if (snap?.v === 1) {
+  if (snap) {
     clock.restore(snap.clock);
     for (const [t, s] of restoreStates(snap.states)) states.set(t, s);
   }
@@ -86,7 +98,7 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
       correlator.setRegistry(r);
     },
     snapshot(): EngineSnapshot {
-      return { v: 1, clock: clock.toJSON(), states: snapshotStates(states), correlator: correlator.snapshot() };
+      return { v: SNAPSHOT_VERSION, clock: clock.toJSON(), states: snapshotStates(states), correlator: correlator.snapshot() };
     },
   };
 }

@@ -1,6 +1,6 @@
 // The engine's public face: pure per-terminal state, detectors and diagnoses.
 
-export { createEngine, type Engine } from './engine.ts';
+export { createEngine, engineSnapshotUsable, type Engine } from './engine.ts';
 export type { DiagnosisChange } from './changes.ts';
 export type { FleetCorrelator } from './correlator.ts';
 export { REPORT_THRESHOLD } from './diagnose.ts';

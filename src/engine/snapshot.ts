@@ -1,13 +1,20 @@
 // Terminal states to plain JSON and back (the slab block becomes number arrays).
 
+import type { CountersBlock } from './counters.ts';
 import { restoreHealth } from './state.heartbeat.ts';
 import { TerminalState } from './state.ts';
 
 type Plain = Record<string, unknown>;
-type Block = ReturnType<TerminalState['block']>;
 
-/** Plain fields of TerminalState (the times live in the counters block). */
-const FIELDS = ['ringHour', 'skewStreak', 'health', 'operators', 'reports', 'updates', 'failedUpdates', 'firstCrash'] as const;
+/**
+ * Layout of the terminal states in a snapshot. Bump it whenever that layout changes: the engine
+ * ignores a snapshot of another version (engineSnapshotUsable) and the server replays its log.
+ * 2: sparse counters (present ids only), the hour ring as bits, the small numbers in the block.
+ */
+export const STATES_VERSION = 2;
+
+/** Object fields of TerminalState (numbers live in the counters block). */
+const FIELDS = ['health', 'operators', 'reports', 'updates'] as const;
 
 export function snapshotStates(states: Map<string, TerminalState>): Record<string, Plain> {
   const out: Record<string, Plain> = {};
@@ -25,8 +32,10 @@ export function restoreStates(x: unknown): Map<string, TerminalState> {
   if (typeof x !== 'object' || x === null) return out;
   for (const [t, p] of Object.entries(x as Record<string, Plain>)) {
     const s = new TerminalState();
-    const { counters, bins91, ...rest } = p as { counters: Block; bins91?: [string, number][] } & Plain;
-    for (const f of FIELDS) if (rest[f] !== undefined) (s as unknown as Plain)[f] = rest[f];
+    const { counters, bins91, ...rest } = p as { counters: CountersBlock; bins91?: [string, number][] } & Plain;
+    if (rest['operators'] !== undefined) s.operators = rest['operators'] as TerminalState['operators'];
+    if (rest['reports'] !== undefined) s.reports = rest['reports'] as TerminalState['reports'];
+    if (rest['updates'] !== undefined) s.updates = rest['updates'] as TerminalState['updates'];
     s.health = restoreHealth(rest['health']);
     s.name = t;
     s.counters.restore(counters);

@@ -27,52 +27,77 @@ export interface UpdateInfo {
 /** Slots of the times a terminal keeps in its counters block (float64, milliseconds). */
 const LAST_ARRIVAL = 0;
 const FIRST_ARRIVAL = 1;
-const LAST_HB_ARRIVAL = 2;
-const LAST_SKEW = 3;
-const SKEW_FROM = 4;
-const HB_GAP = 5;
+const LAST_SKEW = 2;
+const SKEW_FROM = 3;
+const HB_GAP = 4;
+/** Slots of the small numbers (uint32) it keeps there. */
+const RING_HOUR = 0;
+const SKEW_STREAK = 1;
+const FAILED_UPDATES = 2;
+const FIRST_CRASH = 3;
 
-/** A terminal's state; its counters, hourly activity ring and the times below are its slab block. */
+/** What few terminals have: 91 answers per bin, reported symptoms, update events. */
+interface Rare {
+  bins91: Map<string, number> | undefined;
+  reports: Record<string, number> | undefined;
+  updates: UpdateInfo[] | undefined;
+}
+
+/**
+ * A terminal's state; its counters, hourly activity ring, the times and the small numbers below
+ * are its slab block, so the object itself holds only what is not a number.
+ */
 export class TerminalState extends Counters {
   /** The terminal's name; the engine gives events this one string so maps hash it once. */
   name = '';
+  health: Health | undefined = undefined;
+  operators: OperatorStats[] | undefined = undefined;
+  private rare: Rare | undefined = undefined;
 
   /** The decayed counters (the state itself: one object per terminal instead of two). */
   get counters(): Counters {
     return this;
   }
 
-  /** Events per hour by arrival time: slot = hour % RING_HOURS (counters.hour()); the newest hour. */
-  ringHour = 0;
-  /** Device-clock skew: how many events in a row were skewed. */
-  skewStreak = 0;
-  health: Health | undefined;
-  operators: OperatorStats[] | undefined;
-  /** 91 answers per 6-digit bin. */
-  bins91: Map<string, number> | undefined;
-  /** Latest time (seconds) of each reported symptom. */
-  reports: Record<string, number> | undefined;
-  updates: UpdateInfo[] | undefined;
-  failedUpdates = 0;
-  /** First crash ever seen (APP_CRASH/APP_ANR or a crash/watchdog boot), epoch seconds. */
-  firstCrash = 0;
+  private get more(): Rare {
+    return (this.rare ??= { bins91: undefined, reports: undefined, updates: undefined });
+  }
 
-  /** Arrival-clock time (ms) of the most recent event, of the first one, and of the most recent heartbeat. */
-  get lastArrival(): number { return this.counters.time(LAST_ARRIVAL); }
-  set lastArrival(ms: number) { this.counters.setTime(LAST_ARRIVAL, ms); }
-  get firstArrival(): number { return this.counters.time(FIRST_ARRIVAL); }
-  set firstArrival(ms: number) { this.counters.setTime(FIRST_ARRIVAL, ms); }
-  get lastHbArrival(): number { return this.counters.time(LAST_HB_ARRIVAL); }
-  set lastHbArrival(ms: number) { this.counters.setTime(LAST_HB_ARRIVAL, ms); }
+  /** 91 answers per 6-digit bin. */
+  get bins91(): Map<string, number> | undefined { return this.rare?.bins91; }
+  set bins91(m: Map<string, number> | undefined) { if (m !== undefined || this.rare) this.more.bins91 = m; }
+  /** Latest time (seconds) of each reported symptom. */
+  get reports(): Record<string, number> | undefined { return this.rare?.reports; }
+  set reports(r: Record<string, number> | undefined) { if (r !== undefined || this.rare) this.more.reports = r; }
+  get updates(): UpdateInfo[] | undefined { return this.rare?.updates; }
+  set updates(u: UpdateInfo[] | undefined) { if (u !== undefined || this.rare) this.more.updates = u; }
+
+  /** Events per hour by arrival time: slot = hour % RING_HOURS (counters.hour()); the newest hour. */
+  get ringHour(): number { return this.small(RING_HOUR); }
+  set ringHour(hour: number) { this.setSmall(RING_HOUR, hour); }
+  /** Device-clock skew: how many events in a row were skewed. */
+  get skewStreak(): number { return this.small(SKEW_STREAK); }
+  set skewStreak(n: number) { this.setSmall(SKEW_STREAK, n); }
+  get failedUpdates(): number { return this.small(FAILED_UPDATES); }
+  set failedUpdates(n: number) { this.setSmall(FAILED_UPDATES, n); }
+  /** First crash ever seen (APP_CRASH/APP_ANR or a crash/watchdog boot), epoch seconds. */
+  get firstCrash(): number { return this.small(FIRST_CRASH); }
+  set firstCrash(sec: number) { this.setSmall(FIRST_CRASH, sec); }
+
+  /** Arrival-clock time (ms) of the most recent event and of the first one. */
+  get lastArrival(): number { return this.time(LAST_ARRIVAL); }
+  set lastArrival(ms: number) { this.setTime(LAST_ARRIVAL, ms); }
+  get firstArrival(): number { return this.time(FIRST_ARRIVAL); }
+  set firstArrival(ms: number) { this.setTime(FIRST_ARRIVAL, ms); }
   /** Device-clock skew (ms) of the latest event. */
-  get lastSkew(): number { return this.counters.time(LAST_SKEW); }
-  set lastSkew(ms: number) { this.counters.setTime(LAST_SKEW, ms); }
+  get lastSkew(): number { return this.time(LAST_SKEW); }
+  set lastSkew(ms: number) { this.setTime(LAST_SKEW, ms); }
   /** Arrival time (ms) when the current streak of skewed events began. */
-  get skewFrom(): number { return this.counters.time(SKEW_FROM); }
-  set skewFrom(ms: number) { this.counters.setTime(SKEW_FROM, ms); }
+  get skewFrom(): number { return this.time(SKEW_FROM); }
+  set skewFrom(ms: number) { this.setTime(SKEW_FROM, ms); }
   /** Usual gap between heartbeats (s, smoothed; 0 until two were seen): vendors send every 60 s to hourly. */
-  get hbGap(): number { return this.counters.time(HB_GAP); }
-  set hbGap(sec: number) { this.counters.setTime(HB_GAP, sec); }
+  get hbGap(): number { return this.time(HB_GAP); }
+  set hbGap(sec: number) { this.setTime(HB_GAP, sec); }
 }
 
 const RC_CLASS: Record<string, number> = {
@@ -113,7 +138,6 @@ export function foldEvent(s: TerminalState, e: PosEvent, sec: number, arrival: n
   s.counters.add(C.EV, sec);
   switch (e.type) {
     case 'heartbeat':
-      s.lastHbArrival = Math.max(s.lastHbArrival, arrival);
       noteHeartbeatGap(s, sec);
       s.health = foldHeartbeat(s.health, s.counters, e as HeartbeatEvent, sec);
       break;
@@ -152,11 +176,7 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCohere
     for (let i = 1; i <= clear; i++) s.counters.setHour((s.ringHour + i) % RING_HOURS, 0);
     s.ringHour = hour;
   }
-  if (s.ringHour - hour < RING_HOURS) {
-    const slot = hour % RING_HOURS;
-    const n = s.counters.hour(slot);
-    if (n < 255) s.counters.setHour(slot, n + 1);
-  }
+  if (s.ringHour - hour < RING_HOURS) s.counters.setHour(hour % RING_HOURS, 1);
   const skew = e.tsMs - arrival;
   s.lastSkew = skew;
   if (!clockCoherent) return;

@@ -1,9 +1,10 @@
 // The engine across restarts: a snapshot of its state and the log offset it covers live in the store's
 // kv table; on start the engine is restored from it and only the log from that offset is replayed.
-// Without a usable snapshot (none yet, another log, a log shorter than the offset) the whole log is replayed.
+// Without a usable snapshot (none yet, another log, a log shorter than the offset, an engine layout
+// this engine does not read) the whole log is replayed.
 
 import type { Registry } from '../domain/index.ts';
-import { createEngine, type Engine } from '../engine/index.ts';
+import { createEngine, engineSnapshotUsable, type Engine } from '../engine/index.ts';
 import { readEvents } from '../ingest/index.ts';
 import type { EventLog } from '../log/index.ts';
 import { getKv, setKv, type Store } from '../store/index.ts';
@@ -33,7 +34,7 @@ export interface RestoredEngine {
 
 async function usableSnapshot(store: Store, log: EventLog, logId: string): Promise<StoredSnapshot | undefined> {
   const snap = await getKv<StoredSnapshot>(store, SNAPSHOT_KEY);
-  if (!snap || snap.v !== 1 || snap.log !== logId) return undefined;
+  if (!snap || snap.v !== 1 || snap.log !== logId || !engineSnapshotUsable(snap.engine)) return undefined;
   if (!Number.isInteger(snap.offset) || snap.offset < 0 || snap.offset > log.nextOffset()) return undefined;
   return snap;
 }
