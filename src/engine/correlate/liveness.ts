@@ -25,8 +25,116 @@ export interface Liveness {
   netErrors: number[];
 }
 
+/**
+ * The liveness rows, one per terminal, as columns in chunks of 1,024 rows (a terminal costs a Map
+ * entry and 48 bytes of typed arrays, no object); network errors, which few terminals have, in a Map.
+ */
+class LivenessRows {
+  private readonly f64: Float64Array[] = [];
+  private readonly u32: Uint32Array[] = [];
+  private readonly u16: Uint16Array[] = [];
+  readonly index = new Map<string, number>();
+  /** Carrier names by number (0: none). */
+  private readonly carriers: (string | undefined)[] = [undefined];
+  private readonly carrierIds = new Map<string, number>();
+  readonly netErrors = new Map<number, number[]>();
+  size = 0;
+
+  add(terminal: string): number {
+    const row = this.size++;
+    if ((row & 1023) === 0) {
+      this.f64.push(new Float64Array(1024 * F64S));
+      this.u32.push(new Uint32Array(1024));
+      this.u16.push(new Uint16Array(1024));
+    }
+    this.index.set(terminal, row);
+    return row;
+  }
+
+  f(row: number, field: number): number {
+    return this.f64[row >> 10]![(row & 1023) * F64S + field]!;
+  }
+
+  setF(row: number, field: number, x: number): void {
+    this.f64[row >> 10]![(row & 1023) * F64S + field] = x;
+  }
+
+  heartbeats(row: number): number {
+    return this.u32[row >> 10]![row & 1023]!;
+  }
+
+  setHeartbeats(row: number, n: number): void {
+    this.u32[row >> 10]![row & 1023] = n;
+  }
+
+  /** Bit 0: cellular; the rest: the carrier's number. */
+  private bearer(row: number): number {
+    return this.u16[row >> 10]![row & 1023]!;
+  }
+
+  cellular(row: number): boolean {
+    return (this.bearer(row) & 1) === 1;
+  }
+
+  carrier(row: number): string | undefined {
+    return this.carriers[this.bearer(row) >> 1];
+  }
+
+  setBearer(row: number, cellular: boolean, carrier: string | undefined): void {
+    let id = carrier === undefined ? 0 : this.carrierIds.get(carrier);
+    if (id === undefined) {
+      id = this.carriers.length;
+      this.carriers.push(carrier);
+      this.carrierIds.set(carrier!, id);
+    }
+    this.u16[row >> 10]![row & 1023] = (id << 1) | (cellular ? 1 : 0);
+  }
+
+  /** The row as a Liveness record (a copy: changing it changes nothing here). */
+  liveness(row: number): Liveness {
+    const l: Liveness = {
+      first: this.f(row, FIRST), last: this.f(row, LAST), lastHb: this.f(row, LAST_HB), gap: this.f(row, GAP), heartbeats: this.heartbeats(row),
+      cellular: this.cellular(row), slots: this.f(row, SLOTS), netErrors: this.netErrors.get(row) ?? [],
+    };
+    const carrier = this.carrier(row);
+    if (carrier !== undefined) l.carrier = carrier;
+    return l;
+  }
+}
+
+// Float64 fields of a row.
+const FIRST = 0;
+const LAST = 1;
+const LAST_HB = 2;
+const GAP = 3;
+const SLOTS = 4;
+const F64S = 5;
+
+/** The terminals' liveness by terminal, read-only (each get() is a fresh copy). */
+export class LivenessView {
+  constructor(private readonly rows: LivenessRows) {}
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  get(terminal: string): Liveness | undefined {
+    const row = this.rows.index.get(terminal);
+    return row === undefined ? undefined : this.rows.liveness(row);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.rows.index.keys();
+  }
+
+  *[Symbol.iterator](): Generator<[string, Liveness]> {
+    for (const [t, row] of this.rows.index) yield [t, this.rows.liveness(row)];
+  }
+}
+
 export class LivenessTracker {
-  readonly terminals = new Map<string, Liveness>();
+  private readonly rows = new LivenessRows();
+  readonly terminals = new LivenessView(this.rows);
   /** last-seen 5-minute bucket → terminals last seen then. */
   private readonly bySeen = new Map<number, Set<string>>();
   /** Terminals with a recent network error. */
@@ -44,44 +152,58 @@ export class LivenessTracker {
 
   observe(event: PosEvent): void {
     const ts = event.tsMs;
-    let l = this.terminals.get(event.terminal);
-    if (!l) {
-      l = { first: ts, last: -Infinity, lastHb: -Infinity, gap: 0, heartbeats: 0, cellular: false, slots: 0, netErrors: [] };
-      l.carrier = this.fleet.get(event.terminal)?.carrier;
-      this.terminals.set(event.terminal, l);
-      this.count(event.terminal, l, 1);
+    const rows = this.rows;
+    let row = rows.index.get(event.terminal);
+    if (row === undefined) {
+      row = this.newRow(event.terminal, ts);
+      this.count(event.terminal, row, 1);
     }
-    if (ts < l.first) this.moveFirst(event.terminal, l, ts);
-    markSlot(l, ts);
-    if (ts > l.last && !offlineSign(event)) this.moveSeen(event.terminal, l, ts);
-    if (event.type === 'heartbeat') this.heartbeat(event.terminal, l, event.tsMs, event.net);
-    else if (event.type === 'error' && NET_ERRORS.has(event.code)) this.netError(event.terminal, l, ts);
+    if (ts < rows.f(row, FIRST)) this.moveFirst(event.terminal, row, ts);
+    markSlot(rows, row, ts);
+    if (ts > rows.f(row, LAST) && !offlineSign(event)) this.moveSeen(event.terminal, row, ts);
+    if (event.type === 'heartbeat') this.heartbeat(event.terminal, row, event.tsMs, event.net);
+    else if (event.type === 'error' && NET_ERRORS.has(event.code)) this.netError(event.terminal, row, ts);
   }
 
-  private heartbeat(terminal: string, l: Liveness, ts: number, net: { type?: string; carrier?: string } | undefined): void {
-    l.heartbeats++;
-    if (ts <= l.lastHb) return;
-    const d = ts - l.lastHb;
+  private newRow(terminal: string, first: number): number {
+    const rows = this.rows;
+    const row = rows.add(terminal);
+    rows.setF(row, FIRST, first);
+    rows.setF(row, LAST, -Infinity);
+    rows.setF(row, LAST_HB, -Infinity);
+    rows.setBearer(row, false, this.fleet.get(terminal)?.carrier);
+    return row;
+  }
+
+  private heartbeat(terminal: string, row: number, ts: number, net: { type?: string; carrier?: string } | undefined): void {
+    const rows = this.rows;
+    rows.setHeartbeats(row, rows.heartbeats(row) + 1);
+    const lastHb = rows.f(row, LAST_HB);
+    if (ts <= lastHb) return;
+    const d = ts - lastHb;
+    const gap = rows.f(row, GAP);
     // A gap much longer than usual is a silence (night, outage), not the heartbeat interval.
-    if (d < 2 * HOUR && (!l.gap || d < 3 * l.gap)) l.gap = l.gap ? 0.8 * l.gap + 0.2 * d : d;
-    l.lastHb = ts;
-    const cellular = net?.type ? CELLULAR.has(net.type) : l.cellular;
-    const carrier = net?.carrier ?? l.carrier;
-    if (cellular === l.cellular && carrier === l.carrier) return;
-    this.count(terminal, l, -1);
-    l.cellular = cellular;
-    l.carrier = carrier;
-    this.count(terminal, l, 1);
+    if (d < 2 * HOUR && (!gap || d < 3 * gap)) rows.setF(row, GAP, gap ? 0.8 * gap + 0.2 * d : d);
+    rows.setF(row, LAST_HB, ts);
+    const was = rows.cellular(row);
+    const wasCarrier = rows.carrier(row);
+    const cellular = net?.type ? CELLULAR.has(net.type) : was;
+    const carrier = net?.carrier ?? wasCarrier;
+    if (cellular === was && carrier === wasCarrier) return;
+    this.count(terminal, row, -1);
+    rows.setBearer(row, cellular, carrier);
+    this.count(terminal, row, 1);
   }
 
-  private count(terminal: string, l: Liveness, delta: number): void {
-    const keys = this.groupKeys(terminal, l);
+  private count(terminal: string, row: number, delta: number): void {
+    const keys = this.keysOf(terminal, row);
     for (const key of keys) {
       this.counts.set(key, (this.counts.get(key) ?? 0) + delta);
       if (key.startsWith('cr:')) this.indexGroup(key, terminal, delta);
     }
-    tally(this.firstByKey, bucketOf(l.first), keys, delta);
-    if (l.last > -Infinity) tally(this.seenByKey, bucketOf(l.last), keys, delta);
+    tally(this.firstByKey, bucketOf(this.rows.f(row, FIRST)), keys, delta);
+    const last = this.rows.f(row, LAST);
+    if (last > -Infinity) tally(this.seenByKey, bucketOf(last), keys, delta);
   }
 
   private indexGroup(key: string, terminal: string, delta: number): void {
@@ -103,17 +225,18 @@ export class LivenessTracker {
       const prefix = `cr:${key.slice(2)}|`;
       for (const [k, members] of this.byCarrierRegion) if (k.startsWith(prefix)) yield* members;
     } else {
-      yield* this.terminals.keys();
+      yield* this.rows.index.keys();
     }
   }
 
-  private moveFirst(terminal: string, l: Liveness, ts: number): void {
-    if (bucketOf(ts) !== bucketOf(l.first)) {
-      const keys = this.groupKeys(terminal, l);
-      tally(this.firstByKey, bucketOf(l.first), keys, -1);
+  private moveFirst(terminal: string, row: number, ts: number): void {
+    const first = this.rows.f(row, FIRST);
+    if (bucketOf(ts) !== bucketOf(first)) {
+      const keys = this.keysOf(terminal, row);
+      tally(this.firstByKey, bucketOf(first), keys, -1);
       tally(this.firstByKey, bucketOf(ts), keys, 1);
     }
-    l.first = ts;
+    this.rows.setF(row, FIRST, ts);
   }
 
   /**
@@ -130,22 +253,21 @@ export class LivenessTracker {
 
   /** Whether the terminal counts as awake in [from, to) by the rule of awakeBetween. */
   awake(terminal: string, from: number, to: number): boolean {
-    const l = this.terminals.get(terminal);
-    if (!l || l.last === -Infinity || bucketOf(l.first) > bucketOf(from)) return false;
-    const b = bucketOf(l.last);
+    const row = this.rows.index.get(terminal);
+    if (row === undefined) return false;
+    const last = this.rows.f(row, LAST);
+    if (last === -Infinity || bucketOf(this.rows.f(row, FIRST)) > bucketOf(from)) return false;
+    const b = bucketOf(last);
     return b >= bucketOf(from) && b < Math.ceil(to / INDEX_MS);
   }
 
   /** Group keys of a terminal: all, region, and for cellular ones carrier and carrier+region. */
-  groupKeys(terminal: string, l: Liveness): string[] {
-    const region = this.fleet.get(terminal)?.region;
-    const keys = ['all'];
-    if (region) keys.push(`r:${region}`);
-    if (l.cellular && l.carrier) {
-      keys.push('cell', `c:${l.carrier}`);
-      if (region) keys.push(`cr:${l.carrier}|${region}`);
-    }
-    return keys;
+  groupKeys(terminal: string, l: Pick<Liveness, 'cellular' | 'carrier'>): string[] {
+    return groupKeysOf(this.fleet.get(terminal)?.region, l.cellular, l.carrier);
+  }
+
+  private keysOf(terminal: string, row: number): string[] {
+    return groupKeysOf(this.fleet.get(terminal)?.region, this.rows.cellular(row), this.rows.carrier(row));
   }
 
   /** The terminal's merchant (its shop), or the terminal itself when the registry does not say. */
@@ -159,27 +281,44 @@ export class LivenessTracker {
     this.seenByKey.clear();
     this.firstByKey.clear();
     this.byCarrierRegion.clear();
-    for (const [terminal, l] of this.terminals) this.count(terminal, l, 1);
+    for (const [terminal, row] of this.rows.index) this.count(terminal, row, 1);
   }
 
-  private netError(terminal: string, l: Liveness, ts: number): void {
-    l.netErrors.push(ts);
-    if (l.netErrors.length > 6) l.netErrors.sort((a, b) => a - b).shift();
+  private netError(terminal: string, row: number, ts: number): void {
+    let errors = this.rows.netErrors.get(row);
+    if (!errors) this.rows.netErrors.set(row, (errors = []));
+    errors.push(ts);
+    if (errors.length > 6) errors.sort((a, b) => a - b).shift();
     this.erring.add(terminal);
   }
 
-  restoreSeen(terminal: string, l: Liveness, last: number): void {
-    if (last > -Infinity) this.moveSeen(terminal, l, last);
+  /** Puts a snapshot row back (into an empty tracker); recount() afterwards. */
+  restoreRow(terminal: string, l: Liveness): void {
+    const rows = this.rows;
+    const row = rows.add(terminal);
+    rows.setF(row, FIRST, l.first);
+    rows.setF(row, LAST, -Infinity);
+    rows.setF(row, LAST_HB, l.lastHb);
+    rows.setF(row, GAP, l.gap);
+    rows.setF(row, SLOTS, l.slots);
+    rows.setHeartbeats(row, l.heartbeats);
+    rows.setBearer(row, l.cellular, l.carrier);
+    if (l.netErrors.length > 0) {
+      rows.netErrors.set(row, [...l.netErrors]);
+      this.erring.add(terminal);
+    }
+    if (l.last > -Infinity) this.moveSeen(terminal, row, l.last);
   }
 
-  private moveSeen(terminal: string, l: Liveness, ts: number): void {
-    if (l.last > -Infinity) this.bySeen.get(Math.floor(l.last / INDEX_MS))?.delete(terminal);
-    if (l.last === -Infinity || bucketOf(l.last) !== bucketOf(ts)) {
-      const keys = this.groupKeys(terminal, l);
-      if (l.last > -Infinity) tally(this.seenByKey, bucketOf(l.last), keys, -1);
+  private moveSeen(terminal: string, row: number, ts: number): void {
+    const last = this.rows.f(row, LAST);
+    if (last > -Infinity) this.bySeen.get(Math.floor(last / INDEX_MS))?.delete(terminal);
+    if (last === -Infinity || bucketOf(last) !== bucketOf(ts)) {
+      const keys = this.keysOf(terminal, row);
+      if (last > -Infinity) tally(this.seenByKey, bucketOf(last), keys, -1);
       tally(this.seenByKey, bucketOf(ts), keys, 1);
     }
-    l.last = ts;
+    this.rows.setF(row, LAST, ts);
     const key = Math.floor(ts / INDEX_MS);
     let set = this.bySeen.get(key);
     if (!set) this.bySeen.set(key, (set = new Set()));
@@ -201,10 +340,21 @@ export class LivenessTracker {
     for (const key of this.seenByKey.keys()) if (key < oldest) this.seenByKey.delete(key);
     for (const key of this.firstByKey.keys()) if (key < oldest) this.firstByKey.delete(key);
     for (const terminal of this.erring) {
-      const l = this.terminals.get(terminal);
-      if (!l || l.netErrors.every((t) => t < before)) this.erring.delete(terminal);
+      const row = this.rows.index.get(terminal);
+      const errors = row === undefined ? undefined : this.rows.netErrors.get(row);
+      if (!errors || errors.every((t) => t < before)) this.erring.delete(terminal);
     }
   }
+}
+
+function groupKeysOf(region: string | undefined, cellular: boolean, carrier: string | undefined): string[] {
+  const keys = ['all'];
+  if (region) keys.push(`r:${region}`);
+  if (cellular && carrier) {
+    keys.push('cell', `c:${carrier}`);
+    if (region) keys.push(`cr:${carrier}|${region}`);
+  }
+  return keys;
 }
 
 const bucketOf = (ts: number): number => Math.floor(ts / INDEX_MS);
@@ -235,11 +385,9 @@ export function livenessRows(live: LivenessTracker): LivenessRow[] {
 /** Puts rows back into an empty tracker: the last-seen index, the erring set and the counts follow. */
 export function restoreLiveness(live: LivenessTracker, rows: readonly LivenessRow[] | undefined): void {
   for (const [t, first, last, lastHb, gap, heartbeats, cellular, carrier, slots, netErrors] of rows ?? []) {
-    const l: Liveness = { first, last: -Infinity, lastHb: lastHb ?? -Infinity, gap, heartbeats, cellular: cellular === 1, slots, netErrors: [...netErrors] };
+    const l: Liveness = { first, last: last ?? -Infinity, lastHb: lastHb ?? -Infinity, gap, heartbeats, cellular: cellular === 1, slots, netErrors };
     if (carrier !== null) l.carrier = carrier;
-    live.terminals.set(t, l);
-    live.restoreSeen(t, l, last ?? -Infinity);
-    if (netErrors.length > 0) live.erring.add(t);
+    live.restoreRow(t, l);
   }
   live.recount();
 }
@@ -250,10 +398,11 @@ function offlineSign(event: PosEvent): boolean {
   return event.type === 'txn' && event.timeout === true && !event.rc;
 }
 
-function markSlot(l: Liveness, ts: number): void {
+function markSlot(rows: LivenessRows, row: number, ts: number): void {
   const slot = Math.floor((((ts % DAY) + DAY) % DAY) / SLOT_MS);
   const bit = 2 ** slot;
-  if (Math.floor(l.slots / bit) % 2 === 0) l.slots += bit;
+  const slots = rows.f(row, SLOTS);
+  if (Math.floor(slots / bit) % 2 === 0) rows.setF(row, SLOTS, slots + bit);
 }
 
 /** Whether the terminal is normally off at `now`: known for more than a day, never seen in this half-hour. */
