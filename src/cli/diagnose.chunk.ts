@@ -3,7 +3,7 @@
 // the line pool (src/ingest/line-pool.ts): in-thread it returns the events themselves; in a worker,
 // the engine's view of each event (engineView) as a shape-coded value stream (diagnose.shape.ts),
 // which the main thread turns back into objects without parsing JSON again.
-import { validateParsed, type PosEvent } from '../domain/index.ts';
+import { scanEvent, validateParsed, type PosEvent } from '../domain/index.ts';
 import { UNREAD_FIELDS } from '../engine/index.ts';
 import { DEFAULT_MAX_LINE_BYTES, lineTooLong, type LineChunk } from '../ingest/index.ts';
 import { decodeShapes, ShapeEncoder } from './diagnose.shape.ts';
@@ -52,52 +52,70 @@ interface Out {
   invalid: ChunkDigest['invalid'];
 }
 
-function digestLine(text: string, index: number, bom: boolean, out: Out): void {
-  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-  if (bom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
-  if (text.length > DEFAULT_MAX_LINE_BYTES && Buffer.byteLength(text) > DEFAULT_MAX_LINE_BYTES) {
-    out.invalid.push({ index, error: lineTooLong(Buffer.byteLength(text), DEFAULT_MAX_LINE_BYTES) });
+/** The line text[start, end) (its line break left out). `fast`: try the scanner (validate.fast.ts) first. */
+function digestLine(text: string, start: number, end: number, index: number, bom: boolean, fast: boolean, out: Out): void {
+  if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  if (bom && text.charCodeAt(start) === 0xfeff) start++;
+  if (end === start || (text.charCodeAt(start) <= 32 && text.slice(start, end).trim() === '')) return;
+  const event = fast && end - start <= DEFAULT_MAX_LINE_BYTES ? scanEvent(text, start, end) : undefined;
+  if (event) return accept(event, out);
+  const line = text.slice(start, end);
+  if (line.length > DEFAULT_MAX_LINE_BYTES && Buffer.byteLength(line) > DEFAULT_MAX_LINE_BYTES) {
+    out.invalid.push({ index, error: lineTooLong(Buffer.byteLength(line), DEFAULT_MAX_LINE_BYTES) });
     return;
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(line);
   } catch (err) {
     out.invalid.push({ index, error: `not valid JSON: ${(err as Error).message}` });
     return;
   }
-  const v = validateParsed(parsed, text);
+  const v = validateParsed(parsed, line);
   if (!v.ok) {
     out.invalid.push({ index, error: v.error });
     return;
   }
-  out.keys.push(eventKey(v.event.terminal, v.event.id));
-  if (out.encoder) out.encoder.add(v.event, UNREAD);
-  else out.events.push(v.event);
+  accept(v.event, out);
 }
 
-/** Digests `text` (whole lines; the first has index 0). `startsFile`: a byte-order mark may open it. */
-export function digestChunk(text: string, startsFile: boolean, form: DigestForm = 'events'): ChunkDigest {
+function accept(event: PosEvent, out: Out): void {
+  out.keys.push(eventKey(event.terminal, event.id));
+  if (out.encoder) out.encoder.add(event, UNREAD);
+  else out.events.push(event);
+}
+
+/**
+ * Digests `text` (whole lines; the first has index 0). `startsFile`: a byte-order mark may open it.
+ * `fast` (default true): lines go through the scanner first, JSON.parse + validateParsed only when it
+ * is not certain; false skips it (the two give the same digest: validate.fast.test.ts).
+ */
+export function digestChunk(text: string, startsFile: boolean, form: DigestForm = 'events', fast = true): ChunkDigest {
   const out: Out = { events: [], encoder: form === 'shapes' ? new ShapeEncoder() : undefined, keys: [], invalid: [] };
   let start = 0;
   let index = 0;
   for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-    digestLine(text.slice(start, nl), index, startsFile && index === 0, out);
+    digestLine(text, start, nl, index, startsFile && index === 0, fast, out);
     start = nl + 1;
     index++;
   }
-  if (start < text.length) digestLine(text.slice(start), index, startsFile && index === 0, out);
+  if (start < text.length) digestLine(text, start, text.length, index, startsFile && index === 0, fast, out);
   const keys = Float64Array.from(out.keys);
   const e = out.encoder;
   const events = e ? { nums: Float64Array.from(e.nums), strs: e.strs, shapes: e.shapes } : out.events;
   return { events, keys, invalid: out.invalid, lines: index };
 }
 
-/** The line-pool task (src/ingest/line-pool.ts): options.form 'shapes' in workers, 'events' in-thread. */
+/** Options of the line-pool task: the digest's form ('shapes' in workers, 'events' in-thread) and the scanner switch. */
+export interface DigestOptions {
+  form?: DigestForm;
+  fast?: boolean;
+}
+
+/** The line-pool task (src/ingest/line-pool.ts). */
 export function digest(chunk: LineChunk, options: unknown): { result: ChunkDigest; transfer: ArrayBuffer[] } {
-  const form = (options as { form?: DigestForm } | undefined)?.form ?? 'events';
-  const result = digestChunk(chunk.bytes.toString('utf8'), chunk.startsFile, form);
+  const o = (options ?? {}) as DigestOptions;
+  const result = digestChunk(chunk.bytes.toString('utf8'), chunk.startsFile, o.form ?? 'events', o.fast ?? true);
   const transfer = [result.keys.buffer as ArrayBuffer];
   if (!Array.isArray(result.events)) transfer.push(result.events.nums.buffer as ArrayBuffer);
   return { result, transfer };

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import { defaultLineWorkers, digestLineChunks, lineTooLong, DEFAULT_MAX_LINE_BYTES } from '../ingest/index.ts';
-import type { ChunkDigest } from './diagnose.chunk.ts';
+import type { ChunkDigest, DigestOptions } from './diagnose.chunk.ts';
 
 const CHUNK_BYTES = 1024 * 1024;
 /** Files smaller than this are digested in-thread (starting workers costs more). */
@@ -36,10 +36,10 @@ function poolPaysOff(): boolean {
  * under 4 MB, and any file on fewer than three cores, are digested in-thread, larger ones by
  * defaultWorkers() workers.
  */
-export async function* readDigests(path: string, opts: { workers?: number; chunkBytes?: number } = {}): AsyncGenerator<FileChunk> {
+export async function* readDigests(path: string, opts: { workers?: number; chunkBytes?: number; fastPath?: boolean } = {}): AsyncGenerator<FileChunk> {
   const size = (await stat(path)).size;
   const workers = opts.workers ?? (size < WORKER_MIN_BYTES || !poolPaysOff() ? 0 : defaultWorkers());
-  const chunks = digestLineChunks<ChunkDigest>(path, { task: TASK, taskOptions: { form: workers > 0 ? 'shapes' : 'events' }, workers, chunkBytes: opts.chunkBytes ?? CHUNK_BYTES });
+  const chunks = digestLineChunks<ChunkDigest>(path, { task: TASK, taskOptions: { form: workers > 0 ? 'shapes' : 'events', fast: opts.fastPath ?? true } satisfies DigestOptions, workers, chunkBytes: opts.chunkBytes ?? CHUNK_BYTES });
   for await (const { chunk, result } of chunks) {
     for (const l of chunk.longLines) result.invalid.unshift({ index: l.index, error: lineTooLong(l.bytes, DEFAULT_MAX_LINE_BYTES) });
     yield { digest: result, firstLine: chunk.firstLine };
