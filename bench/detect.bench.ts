@@ -26,8 +26,11 @@ const SETS = [
   { terminals: 500, days: 2, seed: 131, start: '2026-04-07T09:00:00Z' },
 ];
 
-interface Detection {
+export interface Detection {
+  terminal: string;
   cause: string;
+  /** When the fault could first show (ms). */
+  onset: number;
   intervals: number;
   transactions: number;
 }
@@ -72,7 +75,7 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
           const w = watched.get(t.terminal);
           const from = onset.get(t.terminal);
           if (!w || from === undefined || Number.isNaN(from) || found.has(t.terminal) || next < from || t.diagnoses[0]?.cause !== w.cause) continue;
-          found.set(t.terminal, { cause: w.cause, intervals: (next - from) / INTERVAL_MS, transactions: txns.get(t.terminal) ?? 0 });
+          found.set(t.terminal, { terminal: t.terminal, cause: w.cause, onset: from, intervals: (next - from) / INTERVAL_MS, transactions: txns.get(t.terminal) ?? 0 });
         }
       }
       next = next === -Infinity ? Math.ceil(clock / INTERVAL_MS) * INTERVAL_MS : next + INTERVAL_MS;

@@ -85,6 +85,11 @@ function neverHeard(fleet: FleetBaseline, merchant: string | undefined, nowMs: n
   return { silentMs, lastSeen: fleet.observedFrom, expected: 0.6, observedHours: 0, activeHours: 0, merchantSilent, merchantTerminals };
 }
 
+/** How long a silence must last to count as a couple of missed heartbeats of this terminal. */
+export function missedHeartbeatsMs(s: TerminalState): number {
+  return Math.max(FAST_MIN_MS, FAST_GAPS * s.hbGap * 1000);
+}
+
 /**
  * A short silence (a couple of missed heartbeats) in the middle of the terminal's business day:
  * the day before it was active in every hour from the one it went quiet in to two hours after
@@ -95,7 +100,7 @@ function missedHeartbeats(s: TerminalState, fleet: FleetBaseline, merchant: stri
   const silentMs = nowMs - s.lastArrival;
   // in a thin feed the arrival estimate lags the devices: trust the device's own time when it is later
   const lead = Math.min(Math.max(s.lastSkew, 0), FAST_LEAD_MAX_MS);
-  if (s.hbGap <= 0 || silentMs - lead < Math.max(FAST_MIN_MS, FAST_GAPS * s.hbGap * 1000)) return undefined;
+  if (s.hbGap <= 0 || silentMs - lead < missedHeartbeatsMs(s)) return undefined;
   const fromHour = Math.floor(s.lastArrival / HOUR);
   const toHour = Math.floor(nowMs / HOUR) + FAST_OPEN_AHEAD;
   const [observedHours, activeHours] = activeDayBefore(s, fleet, fromHour, toHour);

@@ -1,11 +1,16 @@
 // A SIM plan or lease that ran out: the terminal went silent from the day it expired.
 
+import { missedHeartbeatsMs } from '../liveness.ts';
 import { candidate, hours, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 /** Expiry dates are China dates: they end at 16:00 UTC of the day before. */
 export function expiryMs(date: string): number {
   return Date.parse(`${date}T00:00:00+08:00`);
 }
+
+/** Silence that makes an expired contract the cause; shorter when the terminal went quiet right at the expiry. */
+const SILENT_MS = 60 * 60_000;
+const CUT_OFF_MS = 20 * 60_000;
 
 function expired(x: DetectorInput, field: 'sim_expires' | 'lease_expires'): Candidate | undefined {
   const date = x.registry?.[field];
@@ -19,7 +24,10 @@ function expired(x: DetectorInput, field: 'sim_expires' | 'lease_expires'): Cand
     return candidate('contract.expired', 0.75, at / 1000, [[`${what[0]} expired on ${date}; no events at all`, `${what[1]}已于 ${date} 到期；没有任何事件`]]);
   }
   const silentMs = nowMs - s.lastArrival;
-  if (silentMs < 60 * 60_000 || s.lastArrival < at - 24 * 3_600_000) return undefined;
+  // talking until the moment it expired: a couple of missed heartbeats say enough
+  const cutOff = s.lastArrival >= at - CUT_OFF_MS && s.lastArrival <= at + CUT_OFF_MS;
+  const minMs = cutOff ? missedHeartbeatsMs(s) : SILENT_MS;
+  if (silentMs < minMs || s.lastArrival < at - 24 * 3_600_000) return undefined;
   return candidate('contract.expired', 0.93, at / 1000, [
     [`${what[0]} expired on ${date}`, `${what[1]}已于 ${date} 到期`],
     [`silent for ${hours(silentMs / 1000)} since`, `此后已 ${hours(silentMs / 1000)} 没有事件`],

@@ -92,3 +92,11 @@ test('diagnose() does not call a whole shop going quiet together offline after a
   assert.equal(diagnosisOf(engine, 'T1', at(1440 + 315)).status, 'ok');
   assert.equal(diagnosisOf(engine, 'T2', at(1440 + 315)).status, 'ok');
 });
+
+test('diagnose() reports contract.expired a couple of heartbeats after a SIM plan runs out under a working terminal', () => {
+  // sim_expires 2026-06-05 = 2026-06-04T16:00Z; T4 works around the clock and stops then
+  const t4 = allDay('T4', 4).filter((e) => e.tsMs < at(16 * 60));
+  const engine = engineWith(reg, merged(t4, allDay('T2', 2), allDay('T3', 3)));
+  assert.equal(diagnosisOf(engine, 'T4', at(16 * 60 + 5)).status, 'ok');
+  assert.equal(diagnosisOf(engine, 'T4', at(16 * 60 + 15)).diagnoses[0]?.cause, 'contract.expired');
+});
