@@ -6,6 +6,7 @@ import { ArrivalClock } from './clock.ts';
 import { diffReports, type DiagnosisChange } from './changes.ts';
 import { createCorrelator, type FleetCorrelator } from './correlator.ts';
 import { diagnoseFleet } from './diagnose.ts';
+import { terminalsByName } from './registry.index.ts';
 import { restoreStates, snapshotStates } from './snapshot.ts';
 import { foldEvent, TerminalState } from './state.ts';
 
@@ -50,9 +51,9 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
   let models = new Map<string, RegistryModel>();
   let previous: DiagnosisReport | undefined;
 
-  const setRegistry = (r: Registry): void => {
+  const setRegistry = (r: Registry, rebuild = false): void => {
     registry = r;
-    byTerminal = new Map(r.terminals.map((t) => [t.terminal, t]));
+    byTerminal = terminalsByName(r, rebuild);
     models = new Map(r.models.map((m) => [m.model, m]));
   };
   setRegistry(opts.registry);
@@ -94,7 +95,7 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
       return out;
     },
     setRegistry(r) {
-      setRegistry(r);
+      setRegistry(r, true);
       correlator.setRegistry(r);
     },
     snapshot(): EngineSnapshot {

@@ -59,12 +59,24 @@ function withTest(bits: number, i: number, value: string): number {
   return (bits & ~(15 << (i * 4))) | (v << (i * 4));
 }
 
+/** What changes seldom or only on battery: kept apart so that most terminals' records are smaller. */
+class HealthChanges {
+  since: Record<string, number | undefined> | undefined = undefined;
+  drainPerHour: number | undefined = undefined;
+  drainFromSec: number | undefined = undefined;
+  drainFromLevel: number | undefined = undefined;
+  storageLowSince: number | undefined = undefined;
+  firmwareChangedAt: number | undefined = undefined;
+  previousFirmware: string | undefined = undefined;
+  appAdded: string | undefined = undefined;
+  appAddedAt: number | undefined = undefined;
+}
+
 /** Every field set up front: one shape for every terminal, all fields in the object itself. */
 class HealthRecord implements Health {
   at = 0;
   /** Latest self-test values, packed (see `test`). */
   tests = 0;
-  since: Record<string, number | undefined> | undefined = undefined;
   netType: string | undefined = undefined;
   carrier: string | undefined = undefined;
   rssi: number | undefined = undefined;
@@ -73,20 +85,37 @@ class HealthRecord implements Health {
   batteryHealth: number | undefined = undefined;
   batteryLevel: number | undefined = undefined;
   charging: boolean | undefined = undefined;
-  drainPerHour: number | undefined = undefined;
-  drainFromSec: number | undefined = undefined;
-  drainFromLevel: number | undefined = undefined;
   temp: number | undefined = undefined;
   humidity: number | undefined = undefined;
   storageFree: number | undefined = undefined;
-  storageLowSince: number | undefined = undefined;
   firmware: string | undefined = undefined;
   app: string | undefined = undefined;
-  firmwareChangedAt: number | undefined = undefined;
-  previousFirmware: string | undefined = undefined;
   apps: string | undefined = undefined;
-  appAdded: string | undefined = undefined;
-  appAddedAt: number | undefined = undefined;
+  /** The seldom fields (snapshots keep them under `x`). */
+  x: HealthChanges | undefined = undefined;
+
+  private get more(): HealthChanges {
+    return (this.x ??= new HealthChanges());
+  }
+
+  get since(): Record<string, number | undefined> | undefined { return this.x?.since; }
+  set since(v: Record<string, number | undefined> | undefined) { if (v !== undefined || this.x) this.more.since = v; }
+  get drainPerHour(): number | undefined { return this.x?.drainPerHour; }
+  set drainPerHour(v: number | undefined) { if (v !== undefined || this.x) this.more.drainPerHour = v; }
+  get drainFromSec(): number | undefined { return this.x?.drainFromSec; }
+  set drainFromSec(v: number | undefined) { if (v !== undefined || this.x) this.more.drainFromSec = v; }
+  get drainFromLevel(): number | undefined { return this.x?.drainFromLevel; }
+  set drainFromLevel(v: number | undefined) { if (v !== undefined || this.x) this.more.drainFromLevel = v; }
+  get storageLowSince(): number | undefined { return this.x?.storageLowSince; }
+  set storageLowSince(v: number | undefined) { if (v !== undefined || this.x) this.more.storageLowSince = v; }
+  get firmwareChangedAt(): number | undefined { return this.x?.firmwareChangedAt; }
+  set firmwareChangedAt(v: number | undefined) { if (v !== undefined || this.x) this.more.firmwareChangedAt = v; }
+  get previousFirmware(): string | undefined { return this.x?.previousFirmware; }
+  set previousFirmware(v: string | undefined) { if (v !== undefined || this.x) this.more.previousFirmware = v; }
+  get appAdded(): string | undefined { return this.x?.appAdded; }
+  set appAdded(v: string | undefined) { if (v !== undefined || this.x) this.more.appAdded = v; }
+  get appAddedAt(): number | undefined { return this.x?.appAddedAt; }
+  set appAddedAt(v: number | undefined) { if (v !== undefined || this.x) this.more.appAddedAt = v; }
 
   /** The latest self-test values by name (unpacked on each read; reads happen at diagnosis time). */
   get test(): Record<string, string> {
@@ -102,8 +131,9 @@ class HealthRecord implements Health {
 /** A health record from its snapshot (plain JSON). */
 export function restoreHealth(plain: unknown): Health | undefined {
   if (typeof plain !== 'object' || plain === null) return undefined;
-  const { test, ...rest } = plain as { test?: Record<string, string> };
+  const { test, x, ...rest } = plain as { test?: Record<string, string>; x?: Partial<HealthChanges> };
   const h = Object.assign(new HealthRecord(), rest);
+  if (x) h.x = Object.assign(new HealthChanges(), x);
   if (test) for (const [k, v] of Object.entries(test)) if (TESTS.includes(k) && v) h.tests = withTest(h.tests, TESTS.indexOf(k), v);
   return h;
 }

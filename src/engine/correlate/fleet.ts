@@ -1,6 +1,7 @@
 // The registry seen from the correlator: each terminal's dimensions and the terminals of each host.
 
 import type { Registry, RegistryTerminal } from '../../domain/index.ts';
+import { terminalsByName } from '../registry.index.ts';
 
 export class FleetIndex {
   private terminals = new Map<string, RegistryTerminal>();
@@ -12,7 +13,7 @@ export class FleetIndex {
   }
 
   load(registry: Registry): void {
-    this.terminals = new Map(registry.terminals.map((t) => [t.terminal, t]));
+    this.terminals = terminalsByName(registry);
     this.byHost = new Map();
     for (const t of registry.terminals) {
       if (!t.host) continue;
