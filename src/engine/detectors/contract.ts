@@ -3,9 +3,9 @@
 import { missedHeartbeatsMs } from '../liveness.ts';
 import { candidate, hours, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
-/** Expiry dates are China dates: they end at 16:00 UTC of the day before. */
+/** Expiry dates are China dates, valid through that day: service stops at the next midnight (16:00 UTC that day). */
 export function expiryMs(date: string): number {
-  return Date.parse(`${date}T00:00:00+08:00`);
+  return Date.parse(`${date}T00:00:00+08:00`) + 86_400_000;
 }
 
 /** Silence that makes an expired contract the cause; shorter when the terminal went quiet right at the expiry. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { at, diagnosisOf, engineWith, merged, registry, shopDays, terminal } from '../test-builders.ts';
 
-const reg = registry([terminal({ terminal: 'T1' }), terminal({ terminal: 'T2' }), terminal({ terminal: 'T3' }), terminal({ terminal: 'T4', sim_expires: '2026-06-05' })]);
+const reg = registry([terminal({ terminal: 'T1' }), terminal({ terminal: 'T2' }), terminal({ terminal: 'T3' }), terminal({ terminal: 'T4', sim_expires: '2026-06-04' })]);
 const day = (t: string, seed: number, days = 2, close = 780) => shopDays({ terminal: t, days, open: 60, close, seed });
 const allDay = (t: string, seed: number) => shopDays({ terminal: t, days: 2, open: 0, close: 1440, seed });
 
@@ -22,7 +22,7 @@ test('diagnose() reports net.offline when a terminal is silent in hours it was a
 });
 
 test('diagnose() reports contract.expired for a terminal silent since its SIM plan ran out', () => {
-  // sim_expires 2026-06-05 = 2026-06-04T16:00Z; the terminal stops then
+  // sim_expires 2026-06-04: valid through that day, stops at 2026-06-05 00:00 China time = 2026-06-04T16:00Z; the terminal stops then
   const t4 = allDay('T4', 4).filter((e) => e.tsMs < at(16 * 60));
   const engine = engineWith(reg, merged(t4, allDay('T2', 2), allDay('T3', 3)));
   const d = diagnosisOf(engine, 'T4', at(1440 + 600));
@@ -94,7 +94,7 @@ test('diagnose() does not call a whole shop going quiet together offline after a
 });
 
 test('diagnose() reports contract.expired a couple of heartbeats after a SIM plan runs out under a working terminal', () => {
-  // sim_expires 2026-06-05 = 2026-06-04T16:00Z; T4 works around the clock and stops then
+  // sim_expires 2026-06-04: valid through that day, stops at 2026-06-05 00:00 China time = 2026-06-04T16:00Z; T4 works around the clock and stops then
   const t4 = allDay('T4', 4).filter((e) => e.tsMs < at(16 * 60));
   const engine = engineWith(reg, merged(t4, allDay('T2', 2), allDay('T3', 3)));
   assert.equal(diagnosisOf(engine, 'T4', at(16 * 60 + 5)).status, 'ok');
