@@ -30,7 +30,7 @@ function expired(x: DetectorInput, field: 'sim_expires' | 'lease_expires'): Cand
   if (silentMs < minMs || s.lastArrival < at - 24 * 3_600_000) return undefined;
   return candidate('contract.expired', 0.93, at / 1000, [
     [`${what[0]} expired on ${date}`, `${what[1]}已于 ${date} 到期`],
-    [`silent for ${hours(silentMs / 1000)} since`, `此后已 ${hours(silentMs / 1000)} 没有事件`],
+    [`no events for ${hours(silentMs / 1000)}`, `已 ${hours(silentMs / 1000)} 没有任何事件`],
   ]);
 }
 
