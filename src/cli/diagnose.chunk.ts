@@ -3,7 +3,7 @@
 // the line pool (src/ingest/line-pool.ts): in-thread it returns the events themselves; in a worker,
 // the engine's view of each event (engineView) as a shape-coded value stream (diagnose.shape.ts),
 // which the main thread turns back into objects without parsing JSON again.
-import { scanEvent, validateParsed, type PosEvent } from '../domain/index.ts';
+import { scanEvent, scanEventTokens, validateParsed, type PosEvent } from '../domain/index.ts';
 import { UNREAD_FIELDS } from '../engine/index.ts';
 import { DEFAULT_MAX_LINE_BYTES, lineTooLong, type LineChunk } from '../ingest/index.ts';
 import { decodeShapes, ShapeEncoder } from './diagnose.shape.ts';
@@ -57,8 +57,20 @@ function digestLine(text: string, start: number, end: number, index: number, bom
   if (end > start && text.charCodeAt(end - 1) === 13) end--;
   if (bom && text.charCodeAt(start) === 0xfeff) start++;
   if (end === start || (text.charCodeAt(start) <= 32 && text.slice(start, end).trim() === '')) return;
-  const event = fast && end - start <= DEFAULT_MAX_LINE_BYTES ? scanEvent(text, start, end) : undefined;
-  if (event) return accept(event, out);
+  if (fast && end - start <= DEFAULT_MAX_LINE_BYTES) {
+    const encoder = out.encoder;
+    if (encoder) {
+      const scanned = scanEventTokens(text, start, end);
+      if (scanned) {
+        out.keys.push(eventKey(scanned.terminal, scanned.id));
+        encoder.addScanned(scanned, UNREAD);
+        return;
+      }
+    } else {
+      const event = scanEvent(text, start, end);
+      if (event) return accept(event, out);
+    }
+  }
   const line = text.slice(start, end);
   if (line.length > DEFAULT_MAX_LINE_BYTES && Buffer.byteLength(line) > DEFAULT_MAX_LINE_BYTES) {
     out.invalid.push({ index, error: lineTooLong(Buffer.byteLength(line), DEFAULT_MAX_LINE_BYTES) });

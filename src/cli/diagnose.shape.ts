@@ -4,6 +4,8 @@
 // small function per shape that rebuilds the object with a literal (the engine then sees objects of
 // a few stable hidden classes), so no text is parsed a second time. Same keys, same order, same values.
 
+import { TOKEN_CLOSE, TOKEN_OPEN, type ScannedEvent } from '../domain/index.ts';
+
 const SEP = '\u0001';
 const UNSAFE_KEY = /[\u0000-\u001f{}]/;
 /** Keys already checked (object keys repeat, so one lookup instead of a regex test per key). */
@@ -18,6 +20,30 @@ function safeKey(k: string): boolean {
   return ok;
 }
 
+/**
+ * A node of the trie of shapes of scanned events (ShapeEncoder.addScanned): one step per member
+ * (field and value kind), so a shape is found without building its text per event.
+ */
+interface ShapeNode {
+  next: (ShapeNode | undefined)[];
+  /** The shape text up to here; `done` with the envelope's end. */
+  sig: string;
+  done: string;
+  /** Shape id of `done` in the encoder numbered `stamp`. */
+  stamp: number;
+  id: number;
+}
+
+const KIND_CODES = 'snTFzA';
+const roots = new Map<object | undefined, ShapeNode>();
+let encoders = 0;
+
+function node(sig: string, envelopeEnd: string): ShapeNode {
+  return { next: [], sig, done: sig + envelopeEnd, stamp: -1, id: 0 };
+}
+
+const ENVELOPE_STRINGS = ['v', 'id', 'type', 'terminal', 'ts'] as const;
+
 /** Builds the value stream, string table and shape list of one chunk. */
 export class ShapeEncoder {
   readonly nums: number[] = [];
@@ -25,6 +51,76 @@ export class ShapeEncoder {
   readonly shapes: string[] = [];
   private readonly strIndex = new Map<string, number>();
   private readonly shapeIndex = new Map<string, number>();
+  private readonly stamp = encoders++;
+
+  /**
+   * Adds a scanned event (src/domain scanEventTokens) without its top-level keys in `skip`: the
+   * same values and shape text as add() on the event object, with the shape found in a trie.
+   */
+  addScanned(e: ScannedEvent, skip: Readonly<Record<string, true | undefined>>): void {
+    const nums = this.nums;
+    const at = nums.length;
+    nums.push(0);
+    let root = roots.get(skip);
+    if (root === undefined) {
+      let sig = '';
+      for (const k of ENVELOPE_STRINGS) if (skip[k] !== true) sig += k + SEP + (k === 'v' ? 'n' : 's') + SEP;
+      root = node(sig, skip['tsMs'] === true ? '' : `tsMs${SEP}n${SEP}`);
+      roots.set(skip, root);
+    }
+    let n: ShapeNode = root;
+    if (skip['v'] !== true) nums.push(1);
+    if (skip['id'] !== true) nums.push(this.str(e.id));
+    if (skip['type'] !== true) nums.push(this.str(e.type));
+    if (skip['terminal'] !== true) nums.push(this.str(e.terminal));
+    if (skip['ts'] !== true) nums.push(this.str(e.ts));
+    const { fields, marks, values } = e;
+    for (let i = 0; i < e.count; i++) {
+      const f = fields[i]!;
+      if (f.top && skip[f.name] === true) continue;
+      const mark = marks[i]!;
+      let kind: number;
+      if (mark === TOKEN_OPEN) kind = 6;
+      else if (mark === TOKEN_CLOSE) kind = 7;
+      else {
+        const v = values[i];
+        if (typeof v === 'string') {
+          kind = 0;
+          nums.push(this.str(v));
+        } else if (typeof v === 'number') {
+          kind = 1;
+          nums.push(v);
+        } else if (v === true) kind = 2;
+        else if (v === false) kind = 3;
+        else if (v === null) kind = 4;
+        else {
+          kind = 5;
+          const a = v as string[];
+          nums.push(a.length);
+          for (let j = 0; j < a.length; j++) nums.push(this.str(a[j]!));
+        }
+      }
+      const code = f.gid * 8 + kind;
+      let child: ShapeNode | undefined = n.next[code];
+      if (child === undefined) {
+        const piece = kind === 6 ? f.name + SEP + '{' : kind === 7 ? '}' + SEP : f.name + SEP + KIND_CODES[kind] + SEP;
+        child = node(n.sig + piece, n.done.slice(n.sig.length));
+        n.next[code] = child;
+      }
+      n = child;
+    }
+    if (n.stamp !== this.stamp) {
+      let id = this.shapeIndex.get(n.done);
+      if (id === undefined) {
+        id = this.shapes.push(n.done) - 1;
+        this.shapeIndex.set(n.done, id);
+      }
+      n.stamp = this.stamp;
+      n.id = id;
+    }
+    nums[at] = n.id;
+    if (skip['tsMs'] !== true) nums.push(e.tsMs);
+  }
 
   /** Adds `o` without its top-level keys in `skip` (the engine's unread fields: no copy of the event). */
   add(o: object, skip?: Readonly<Record<string, true | undefined>>): void {

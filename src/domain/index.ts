@@ -1,6 +1,6 @@
 export * from './event.ts';
 export * from './validate.ts';
-export { scanEvent } from './validate.fast.ts';
+export { scanEvent, scanEventTokens, TOKEN_CLOSE, TOKEN_OPEN, type ScanField, type ScannedEvent } from './validate.fast.ts';
 export * from './pan.ts';
 export * from './causes.ts';
 export * from './diagnosis.ts';

@@ -36,7 +36,16 @@ const CURRENCY = 10; // three upper-case letters
 const CODE = 11; // upper-case code
 const APP_REF = 12; // name@version, at most 200 characters
 
-interface Field {
+/** A field the scanner knows, as the token stream (scanEventTokens) names it. */
+export interface ScanField {
+  readonly name: string;
+  /** Unique among all fields of all tables. */
+  readonly gid: number;
+  /** A member of the event itself (not of a nested object). */
+  readonly top: boolean;
+}
+
+interface Field extends ScanField {
   /** `"name":` as it appears in the line. */
   q: string;
   name: string;
@@ -52,8 +61,12 @@ interface Field {
   table: number;
 }
 
-function fields(spec: [name: string, kind: number, a?: number | readonly string[] | Field[], b?: number][]): Field[] {
+let gids = 0;
+
+function fields(spec: [name: string, kind: number, a?: number | readonly string[] | Field[], b?: number][], top = false): Field[] {
   return spec.map(([name, kind, a, b], i) => ({
+    gid: gids++,
+    top,
     q: `"${name}":`,
     name,
     kind,
@@ -81,7 +94,7 @@ const HEARTBEAT = fields([
   ['keypad', ENUM, SELF_TEST],
   ['tamper', BOOL],
   ['uptime_s', NUM, 0],
-]);
+], true);
 
 const TXN = fields([
   ['mti', ENUM, MTIS],
@@ -95,12 +108,12 @@ const TXN = fields([
   ['operator', STR, 64],
   ['bin', BIN],
   ['merchant', STR, 64],
-]);
+], true);
 
-const ERROR = fields([['code', CODE], ['message', STR, 1000], ['entry', ENUM, ENTRY_MODES], ['app', APP_REF], ['operator', STR, 64]]);
-const BOOT = fields([['reason', ENUM, BOOT_REASONS]]);
-const UPDATE = fields([['component', ENUM, UPDATE_COMPONENTS], ['from', STR, 64], ['to', STR, 64], ['status', ENUM, UPDATE_STATUSES], ['reason', STR, 1000], ['campaign', STR, 128]]);
-const REPORT = fields([['symptom', ENUM, SYMPTOMS], ['text', STR, 2000], ['channel', ENUM, REPORT_CHANNELS]]);
+const ERROR = fields([['code', CODE], ['message', STR, 1000], ['entry', ENUM, ENTRY_MODES], ['app', APP_REF], ['operator', STR, 64]], true);
+const BOOT = fields([['reason', ENUM, BOOT_REASONS]], true);
+const UPDATE = fields([['component', ENUM, UPDATE_COMPONENTS], ['from', STR, 64], ['to', STR, 64], ['status', ENUM, UPDATE_STATUSES], ['reason', STR, 1000], ['campaign', STR, 128]], true);
+const REPORT = fields([['symptom', ENUM, SYMPTOMS], ['text', STR, 2000], ['channel', ENUM, REPORT_CHANNELS]], true);
 
 /** Powers of ten that doubles hold exactly (m / 10^k is then correctly rounded, as JSON.parse is). */
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
@@ -169,10 +182,45 @@ for (const t of subTables.values()) for (const f of t.fields) if (f.kind === OBJ
 const SUB: Table[] = [];
 for (const fs of [HEARTBEAT, TXN, ERROR, BOOT, UPDATE, REPORT]) for (const f of fs) if (f.kind === OBJ) f.table = SUB.push(subTables.get(f)!) - 1;
 
+/** Marks of the token stream: a value, the start of a nested object, its end. */
+export const TOKEN_VALUE = 0;
+export const TOKEN_OPEN = 1;
+export const TOKEN_CLOSE = 2;
+
+/** An event scanned into tokens (scanEventTokens): valid until the next scan. */
+export interface ScannedEvent {
+  id: string;
+  type: string;
+  terminal: string;
+  ts: string;
+  tsMs: number;
+  /** The body's members in line order: `count` tokens of field, mark and value. */
+  count: number;
+  fields: readonly ScanField[];
+  marks: readonly number[];
+  values: readonly unknown[];
+}
+
+const EMITTED = Object.freeze({});
+
 class Scanner {
   s = '';
   p = 0;
   end = 0;
+  /** Tokens instead of objects (scanEventTokens). */
+  emit = false;
+  readonly scanned: ScannedEvent = { id: '', type: '', terminal: '', ts: '', tsMs: 0, count: 0, fields: [], marks: [], values: [] };
+  private readonly tokFields: Field[] = [];
+  private readonly tokMarks: number[] = [];
+  private readonly tokValues: unknown[] = [];
+  private tokCount = 0;
+
+  private tok(f: Field, mark: number, v: unknown): void {
+    const i = this.tokCount++;
+    this.tokFields[i] = f;
+    this.tokMarks[i] = mark;
+    this.tokValues[i] = v;
+  }
   /** The string at p (no escapes, no control characters, at most `max` long; fewer than 13 digits unless `anyDigits`). */
   str(max: number, anyDigits: boolean): string | undefined {
     const s = this.s;
@@ -336,7 +384,10 @@ class Scanner {
       case OBJ: {
         if (this.s.charCodeAt(this.p) !== 123) return BAIL;
         this.p++;
-        return this.object(SUB[f.table]!, true) ?? BAIL;
+        if (this.emit) this.tok(f, TOKEN_OPEN, undefined);
+        const o = this.object(SUB[f.table]!, true) ?? BAIL;
+        if (this.emit) this.tok(f, TOKEN_CLOSE, undefined);
+        return o;
       }
       case APPS:
         return this.apps() ?? BAIL;
@@ -416,10 +467,15 @@ class Scanner {
       this.p += f.q.length;
       const v = this.value(f);
       if (v === BAIL) return undefined;
+      if (this.emit) {
+        if (f.kind !== OBJ) this.tok(f, TOKEN_VALUE, v);
+        continue;
+      }
       values[f.at] = v;
       if (!inOrder) order.push(f);
     }
     if ((seen & required) !== required) return undefined;
+    if (this.emit) return EMITTED;
     if (inOrder) return t.builders.get(seen)(values);
     // members out of the table's order: an object with the keys in the line's order
     const e = ENVELOPE_VALUES;
@@ -463,8 +519,10 @@ class Scanner {
     return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
   }
 
-  event(): PosEvent | undefined {
+  /** The event as an object, or (emit) EMITTED with its tokens in `scanned`. */
+  event(): object | undefined {
     const s = this.s;
+    this.tokCount = 0;
     if (!this.at('{"v":1,"id":', this.p)) return undefined;
     this.p += 12;
     const id = this.str(64, true); // the envelope id is the device's own (often a 13-digit time), never a card number
@@ -487,7 +545,19 @@ class Scanner {
     e[4] = tsMs;
     const o = this.object(BODIES[type]!, false, type === 'error' ? CODE_BIT : 0);
     if (o === undefined || this.p !== this.end) return undefined;
-    return o as unknown as PosEvent;
+    if (this.emit) {
+      const r = this.scanned;
+      r.id = id;
+      r.type = type;
+      r.terminal = terminal;
+      r.ts = e[3] as string;
+      r.tsMs = tsMs;
+      r.count = this.tokCount;
+      r.fields = this.tokFields;
+      r.marks = this.tokMarks;
+      r.values = this.tokValues;
+    }
+    return o;
   }
 }
 
@@ -511,7 +581,24 @@ export function scanEvent(text: string, start = 0, stop = text.length): PosEvent
   sc.s = text;
   sc.p = start;
   sc.end = stop;
+  sc.emit = false;
   const e = sc.event();
   sc.s = '';
-  return e;
+  return e as PosEvent | undefined;
+}
+
+/**
+ * The same scan as scanEvent(), without building the event: its envelope (id, type, terminal, tsMs)
+ * and its other members as a token stream in line order (nested objects between an OPEN and a
+ * CLOSE token). Undefined when scanEvent() would answer undefined. Valid until the next scan.
+ */
+export function scanEventTokens(text: string, start = 0, stop = text.length): ScannedEvent | undefined {
+  const sc = scanner;
+  sc.s = text;
+  sc.p = start;
+  sc.end = stop;
+  sc.emit = true;
+  const e = sc.event();
+  sc.s = '';
+  return e === undefined ? undefined : sc.scanned;
 }
