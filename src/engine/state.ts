@@ -171,12 +171,13 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCohere
   if (s.firstArrival === 0) s.firstArrival = arrival;
   s.lastArrival = Math.max(s.lastArrival, arrival);
   const hour = Math.floor(arrival / 3_600_000);
-  if (hour > s.ringHour) {
-    const clear = Math.min(RING_HOURS, hour - s.ringHour);
-    for (let i = 1; i <= clear; i++) s.counters.setHour((s.ringHour + i) % RING_HOURS, 0);
-    s.ringHour = hour;
+  let ringHour = s.ringHour;
+  if (hour > ringHour) {
+    const clear = Math.min(RING_HOURS, hour - ringHour);
+    for (let i = 1; i <= clear; i++) s.counters.setHour((ringHour + i) % RING_HOURS, 0);
+    s.ringHour = ringHour = hour;
   }
-  if (s.ringHour - hour < RING_HOURS) s.counters.setHour(hour % RING_HOURS, 1);
+  if (ringHour - hour < RING_HOURS) s.counters.setHour(hour % RING_HOURS, 1);
   const skew = e.tsMs - arrival;
   s.lastSkew = skew;
   if (!clockCoherent) return;

@@ -68,7 +68,7 @@ class LivenessRows {
   }
 
   /** Bit 0: cellular; the rest: the carrier's number. */
-  private bearer(row: number): number {
+  bearer(row: number): number {
     return this.u16[row >> 10]![row & 1023]!;
   }
 
@@ -147,6 +147,8 @@ export class LivenessTracker {
   private readonly byCarrierRegion = new Map<string, Set<string>>();
   /** first-seen 5-minute bucket → group key → terminals first seen then. */
   private readonly firstByKey = new Map<number, Map<string, number>>();
+  /** Group keys per region, then per bearer code of a row. */
+  private readonly keyCache = new Map<string | undefined, (readonly string[])[]>();
 
   constructor(private readonly fleet: FleetIndex) {}
 
@@ -262,12 +264,17 @@ export class LivenessTracker {
   }
 
   /** Group keys of a terminal: all, region, and for cellular ones carrier and carrier+region. */
-  groupKeys(terminal: string, l: Pick<Liveness, 'cellular' | 'carrier'>): string[] {
+  groupKeys(terminal: string, l: Pick<Liveness, 'cellular' | 'carrier'>): readonly string[] {
     return groupKeysOf(this.fleet.get(terminal)?.region, l.cellular, l.carrier);
   }
 
-  private keysOf(terminal: string, row: number): string[] {
-    return groupKeysOf(this.fleet.get(terminal)?.region, this.rows.cellular(row), this.rows.carrier(row));
+  /** groupKeys() from the row, cached per region and bearer (the same few arrays for the whole fleet). */
+  private keysOf(terminal: string, row: number): readonly string[] {
+    const region = this.fleet.get(terminal)?.region;
+    let byBearer = this.keyCache.get(region);
+    if (!byBearer) this.keyCache.set(region, (byBearer = []));
+    const bearer = this.rows.bearer(row);
+    return (byBearer[bearer] ??= groupKeysOf(region, this.rows.cellular(row), this.rows.carrier(row)));
   }
 
   /** The terminal's merchant (its shop), or the terminal itself when the registry does not say. */
@@ -312,16 +319,18 @@ export class LivenessTracker {
 
   private moveSeen(terminal: string, row: number, ts: number): void {
     const last = this.rows.f(row, LAST);
-    if (last > -Infinity) this.bySeen.get(Math.floor(last / INDEX_MS))?.delete(terminal);
-    if (last === -Infinity || bucketOf(last) !== bucketOf(ts)) {
+    const key = bucketOf(ts);
+    const was = last > -Infinity ? bucketOf(last) : undefined;
+    if (was !== key) {
+      if (was !== undefined) this.bySeen.get(was)?.delete(terminal);
       const keys = this.keysOf(terminal, row);
-      if (last > -Infinity) tally(this.seenByKey, bucketOf(last), keys, -1);
-      tally(this.seenByKey, bucketOf(ts), keys, 1);
+      if (was !== undefined) tally(this.seenByKey, was, keys, -1);
+      tally(this.seenByKey, key, keys, 1);
     }
     this.rows.setF(row, LAST, ts);
-    const key = Math.floor(ts / INDEX_MS);
     let set = this.bySeen.get(key);
     if (!set) this.bySeen.set(key, (set = new Set()));
+    else if (was === key) set.delete(terminal); // to the end: the set is in order of last sight
     set.add(terminal);
   }
 
