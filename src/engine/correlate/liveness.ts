@@ -142,13 +142,15 @@ export class LivenessTracker {
   /** Terminal counts per group key (see groupKeys). */
   readonly counts = new Map<string, number>();
   /** last-seen 5-minute bucket → group key → terminals last seen then (answers "how many were awake" without a pass over the fleet). */
-  private readonly seenByKey = new Map<number, Map<string, number>>();
+  private readonly seenByKey = new Map<number, number[]>();
   /** carrier+region group key → its terminals (the groups an outage is found in; lets an outage look at its group only). */
   private readonly byCarrierRegion = new Map<string, Set<string>>();
   /** first-seen 5-minute bucket → group key → terminals first seen then. */
-  private readonly firstByKey = new Map<number, Map<string, number>>();
+  private readonly firstByKey = new Map<number, number[]>();
   /** Group keys per region, then per bearer code of a row. */
-  private readonly keyCache = new Map<string | undefined, (readonly string[])[]>();
+  private readonly keyCache = new Map<string | undefined, GroupKeys[]>();
+  /** Group keys by number (the per-bucket counts are arrays indexed by it). */
+  private readonly keyIds = new Map<string, number>();
 
   constructor(private readonly fleet: FleetIndex) {}
 
@@ -199,7 +201,7 @@ export class LivenessTracker {
 
   private count(terminal: string, row: number, delta: number): void {
     const keys = this.keysOf(terminal, row);
-    for (const key of keys) {
+    for (const key of keys.names) {
       this.counts.set(key, (this.counts.get(key) ?? 0) + delta);
       if (key.startsWith('cr:')) this.indexGroup(key, terminal, delta);
     }
@@ -247,9 +249,11 @@ export class LivenessTracker {
    */
   awakeBetween(key: string, from: number, to: number): number {
     let seen = 0;
-    for (let b = bucketOf(from); b < Math.ceil(to / INDEX_MS); b++) seen += this.seenByKey.get(b)?.get(key) ?? 0;
+    const id = this.keyIds.get(key);
+    if (id === undefined) return 0;
+    for (let b = bucketOf(from); b < Math.ceil(to / INDEX_MS); b++) seen += this.seenByKey.get(b)?.[id] ?? 0;
     let late = 0;
-    for (let b = bucketOf(from) + 1; b < Math.ceil(to / INDEX_MS); b++) late += this.firstByKey.get(b)?.get(key) ?? 0;
+    for (let b = bucketOf(from) + 1; b < Math.ceil(to / INDEX_MS); b++) late += this.firstByKey.get(b)?.[id] ?? 0;
     return Math.max(0, seen - late);
   }
 
@@ -269,12 +273,22 @@ export class LivenessTracker {
   }
 
   /** groupKeys() from the row, cached per region and bearer (the same few arrays for the whole fleet). */
-  private keysOf(terminal: string, row: number): readonly string[] {
+  private keysOf(terminal: string, row: number): GroupKeys {
     const region = this.fleet.get(terminal)?.region;
     let byBearer = this.keyCache.get(region);
     if (!byBearer) this.keyCache.set(region, (byBearer = []));
     const bearer = this.rows.bearer(row);
-    return (byBearer[bearer] ??= groupKeysOf(region, this.rows.cellular(row), this.rows.carrier(row)));
+    let keys = byBearer[bearer];
+    if (!keys) {
+      const names = groupKeysOf(region, this.rows.cellular(row), this.rows.carrier(row));
+      const ids = names.map((k) => {
+        let id = this.keyIds.get(k);
+        if (id === undefined) this.keyIds.set(k, (id = this.keyIds.size));
+        return id;
+      });
+      byBearer[bearer] = keys = { names, ids };
+    }
+    return keys;
   }
 
   /** The terminal's merchant (its shop), or the terminal itself when the registry does not say. */
@@ -368,14 +382,25 @@ function groupKeysOf(region: string | undefined, cellular: boolean, carrier: str
 
 const bucketOf = (ts: number): number => Math.floor(ts / INDEX_MS);
 
+/** A terminal's group keys and their numbers. */
+interface GroupKeys {
+  names: readonly string[];
+  ids: readonly number[];
+}
+
 /** Adds `delta` to each key's count in a bucket; a bucket pruned away is not brought back by a decrement. */
-function tally(index: Map<number, Map<string, number>>, bucket: number, keys: readonly string[], delta: number): void {
+function tally(index: Map<number, number[]>, bucket: number, keys: GroupKeys, delta: number): void {
   let counts = index.get(bucket);
   if (!counts) {
     if (delta < 0) return;
-    index.set(bucket, (counts = new Map()));
+    index.set(bucket, (counts = []));
   }
-  for (const key of keys) counts.set(key, Math.max(0, (counts.get(key) ?? 0) + delta));
+  const ids = keys.ids;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    while (counts.length <= id) counts.push(0);
+    counts[id] = Math.max(0, counts[id]! + delta);
+  }
 }
 
 /** One terminal's liveness as a compact row: -Infinity (never) is written as null. */
