@@ -28,11 +28,17 @@ export interface ChunkDigest {
 
 /** FNV-1a and a second multiplicative hash over terminal, NUL, id, folded into 53 bits. */
 export function eventKey(terminal: string, id: string): number {
-  const text = `${terminal}\u0000${id}`;
   let a = 0x811c9dc5;
   let b = 0x9e3779b9;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < terminal.length; i++) {
+    const c = terminal.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x85ebca6b) ^ (b >>> 13);
+  }
+  a = Math.imul(a, 0x01000193); // the NUL between them (a ^ 0 === a)
+  b = Math.imul(b, 0x85ebca6b) ^ (b >>> 13);
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x85ebca6b) ^ (b >>> 13);
   }
