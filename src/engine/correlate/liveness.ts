@@ -33,6 +33,9 @@ class LivenessRows {
   private readonly f64: Float64Array[] = [];
   private readonly u32: Uint32Array[] = [];
   private readonly u16: Uint16Array[] = [];
+  /** Previous and next row in the row's last-seen list (-1: none; UNLISTED: in no list). */
+  private readonly links: Int32Array[] = [];
+  private readonly names: string[][] = [];
   readonly index = new Map<string, number>();
   /** Carrier names by number (0: none). */
   private readonly carriers: (string | undefined)[] = [undefined];
@@ -46,9 +49,34 @@ class LivenessRows {
       this.f64.push(new Float64Array(1024 * F64S));
       this.u32.push(new Uint32Array(1024));
       this.u16.push(new Uint16Array(1024));
+      this.links.push(new Int32Array(2048));
+      this.names.push(new Array<string>(1024));
     }
     this.index.set(terminal, row);
+    this.names[row >> 10]![row & 1023] = terminal;
+    this.setPrev(row, UNLISTED);
     return row;
+  }
+
+  name(row: number): string {
+    return this.names[row >> 10]![row & 1023]!;
+  }
+
+  // Rows last seen in one 5-minute bucket form a list in order of last sight (see SeenList).
+  prev(row: number): number {
+    return this.links[row >> 10]![(row & 1023) * 2]!;
+  }
+
+  setPrev(row: number, to: number): void {
+    this.links[row >> 10]![(row & 1023) * 2] = to;
+  }
+
+  next(row: number): number {
+    return this.links[row >> 10]![(row & 1023) * 2 + 1]!;
+  }
+
+  setNext(row: number, to: number): void {
+    this.links[row >> 10]![(row & 1023) * 2 + 1] = to;
   }
 
   f(row: number, field: number): number {
@@ -102,6 +130,15 @@ class LivenessRows {
   }
 }
 
+/** A row in no last-seen list (never seen, or its bucket was pruned). */
+const UNLISTED = -2;
+
+/** First and last row of the terminals last seen in one 5-minute bucket (a list through the rows' links). */
+interface SeenList {
+  head: number;
+  tail: number;
+}
+
 // Float64 fields of a row.
 const FIRST = 0;
 const LAST = 1;
@@ -136,7 +173,7 @@ export class LivenessTracker {
   private readonly rows = new LivenessRows();
   readonly terminals = new LivenessView(this.rows);
   /** last-seen 5-minute bucket → terminals last seen then. */
-  private readonly bySeen = new Map<number, Set<string>>();
+  private readonly bySeen = new Map<number, SeenList>();
   /** Terminals with a recent network error. */
   readonly erring = new Set<string>();
   /** Terminal counts per group key (see groupKeys). */
@@ -335,31 +372,58 @@ export class LivenessTracker {
     const last = this.rows.f(row, LAST);
     const key = bucketOf(ts);
     const was = last > -Infinity ? bucketOf(last) : undefined;
+    if (was !== undefined) this.unlist(row, was);
     if (was !== key) {
-      if (was !== undefined) this.bySeen.get(was)?.delete(terminal);
       const keys = this.keysOf(terminal, row);
       if (was !== undefined) tally(this.seenByKey, was, keys, -1);
       tally(this.seenByKey, key, keys, 1);
     }
     this.rows.setF(row, LAST, ts);
-    let set = this.bySeen.get(key);
-    if (!set) this.bySeen.set(key, (set = new Set()));
-    else if (was === key) set.delete(terminal); // to the end: the set is in order of last sight
-    set.add(terminal);
+    // to the end of its bucket's list: the list is in order of last sight
+    const rows = this.rows;
+    let list = this.bySeen.get(key);
+    if (!list) this.bySeen.set(key, (list = { head: -1, tail: -1 }));
+    rows.setPrev(row, list.tail);
+    rows.setNext(row, -1);
+    if (list.tail === -1) list.head = row;
+    else rows.setNext(list.tail, row);
+    list.tail = row;
+  }
+
+  /** Takes the row out of the last-seen list of `bucket` (nothing when that list was pruned). */
+  private unlist(row: number, bucket: number): void {
+    const rows = this.rows;
+    const prev = rows.prev(row);
+    if (prev === UNLISTED) return;
+    const next = rows.next(row);
+    const list = this.bySeen.get(bucket)!;
+    if (prev === -1) list.head = next;
+    else rows.setNext(prev, next);
+    if (next === -1) list.tail = prev;
+    else rows.setPrev(next, prev);
+    rows.setPrev(row, UNLISTED);
   }
 
   /** Terminals last seen in [from, to). */
   *lastSeenBetween(from: number, to: number): Generator<string> {
     for (let key = Math.floor(from / INDEX_MS); key < Math.ceil(to / INDEX_MS); key++) {
-      const set = this.bySeen.get(key);
-      if (set) yield* set;
+      const list = this.bySeen.get(key);
+      if (list) for (let row = list.head; row !== -1; row = this.rows.next(row)) yield this.rows.name(row);
     }
   }
 
   /** Forgets index buckets and network errors older than `before` (the terminals stay known). */
   prune(before: number): void {
     const oldest = Math.floor(before / INDEX_MS);
-    for (const key of this.bySeen.keys()) if (key < oldest) this.bySeen.delete(key);
+    for (const [key, list] of this.bySeen) {
+      if (key >= oldest) continue;
+      for (let row = list.head; row !== -1; ) {
+        const next = this.rows.next(row);
+        this.rows.setPrev(row, UNLISTED);
+        row = next;
+      }
+      this.bySeen.delete(key);
+    }
     for (const key of this.seenByKey.keys()) if (key < oldest) this.seenByKey.delete(key);
     for (const key of this.firstByKey.keys()) if (key < oldest) this.firstByKey.delete(key);
     for (const terminal of this.erring) {
