@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { EVENT_TYPES } from './event.ts';
 import { scanEvent } from './validate.fast.ts';
-import { validateLine } from './validate.ts';
+import { parseTimestamp, validateLine } from './validate.ts';
 
 /** The full path's answer and the scanner's must agree; returns whether the scanner accepted. */
 function agree(line: string): boolean {
@@ -193,4 +193,24 @@ test('scanEvent() takes the usual device lines, and leaves possible card numbers
   assert.equal(validateLine(pan).ok, false);
   assert.equal(scanEvent(txn.replace('"622202"', '"6222020000000000"')), undefined);
   assert.equal(scanEvent(err.replace('"code":"HOST_TIMEOUT",', '')), undefined);
+});
+
+test('parseTimestamp() answers as the RFC 3339 pattern and Date.parse do', () => {
+  const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+  const reference = (ts: string): number | undefined => {
+    if (ts.length > 40 || !RFC3339.test(ts)) return undefined;
+    const ms = Date.parse(ts);
+    return Number.isNaN(ms) ? undefined : ms;
+  };
+  const tail = fc.constantFrom('', 'Z', 'x', 'Zx', 'Z ', '0', '.000');
+  fc.assert(
+    fc.property(timestamp, tail, (ts, t) => {
+      assert.equal(parseTimestamp(ts + t), reference(ts + t), ts + t);
+      assert.equal(parseTimestamp(ts.slice(0, -1)), reference(ts.slice(0, -1)), ts);
+    }),
+    { numRuns: 30_000 },
+  );
+  for (const ts of ['2026-09-10T12:06:32Z', '2026-09-10T12:06:32.123Z', '2026-02-30T00:00:00Z', '2026-09-10T12:06:32Zabcd', '2026-09-10T12:06:32.12Z', '0999-01-01T00:00:00Z']) {
+    assert.equal(parseTimestamp(ts), reference(ts), ts);
+  }
 });

@@ -48,6 +48,8 @@ export interface ScanField {
 interface Field extends ScanField {
   /** `"name":` as it appears in the line. */
   q: string;
+  /** The name's first character code (a cheap first test). */
+  c1: number;
   name: string;
   kind: number;
   /** Position in its table, and its bit in the set of fields seen. */
@@ -68,6 +70,7 @@ function fields(spec: [name: string, kind: number, a?: number | readonly string[
     gid: gids++,
     top,
     q: `"${name}":`,
+    c1: name.charCodeAt(0),
     name,
     kind,
     at: i,
@@ -446,9 +449,11 @@ class Scanner {
       }
       first = false;
       let f: Field | undefined;
+      const p = this.p;
+      const c1 = s.charCodeAt(p + 1);
       for (let k = 0; k < n; k++) {
         const g = table[next + k < n ? next + k : next + k - n]!;
-        if (s.startsWith(g.q, this.p)) {
+        if (g.c1 === c1 && s.charCodeAt(p + g.q.length - 2) === 34 && this.at(g.q, p)) {
           f = g;
           break;
         }
@@ -489,34 +494,11 @@ class Scanner {
   timestamp(): number {
     const s = this.s;
     if (s.charCodeAt(this.p) !== 34) return NaN;
-    const i = this.p + 1;
-    const hi = this.two(i);
-    const lo = this.two(i + 2);
-    const mo = this.two(i + 5);
-    const d = this.two(i + 8);
-    const h = this.two(i + 11);
-    const mi = this.two(i + 14);
-    const sec = this.two(i + 17);
-    if (hi < 10 || lo < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS_IN_MONTH[mo]! || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return NaN;
-    if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 84 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return NaN;
-    let ms = 0;
-    let z = i + 19;
-    if (s.charCodeAt(z) === 46) {
-      const a = this.two(z + 1);
-      const b = s.charCodeAt(z + 3) - 48;
-      if (a < 0 || b < 0 || b > 9) return NaN;
-      ms = a * 10 + b;
-      z += 4;
-    }
-    if (s.charCodeAt(z) !== 90 || s.charCodeAt(z + 1) !== 34) return NaN;
-    this.p = z + 2;
-    return ((daysFromCivil(hi * 100 + lo, mo, d) * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms;
-  }
-
-  two(i: number): number {
-    const a = this.s.charCodeAt(i) - 48;
-    const b = this.s.charCodeAt(i + 1) - 48;
-    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+    const ms = isoUtcMs(s, this.p + 1);
+    const close = this.p + (s.charCodeAt(this.p + 20) === 90 ? 21 : 25);
+    if (Number.isNaN(ms) || s.charCodeAt(close) !== 34) return NaN;
+    this.p = close + 1;
+    return ms;
   }
 
   /** The event as an object, or (emit) EMITTED with its tokens in `scanned`. */
@@ -559,6 +541,41 @@ class Scanner {
     }
     return o;
   }
+}
+
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * Epoch ms of `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ` starting at s[i] (year 1000 on,
+ * hours 00-23, seconds 00-59, days up to the month's longest; a day past the month's end rolls
+ * over as Date.parse does); NaN for anything else, which Date.parse must then judge. What follows
+ * the Z is the caller's to check.
+ */
+export function isoUtcMs(s: string, i: number): number {
+  const hi = two(s, i);
+  const lo = two(s, i + 2);
+  const mo = two(s, i + 5);
+  const d = two(s, i + 8);
+  const h = two(s, i + 11);
+  const mi = two(s, i + 14);
+  const sec = two(s, i + 17);
+  if (hi < 10 || lo < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS_IN_MONTH[mo]! || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return NaN;
+  if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 84 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return NaN;
+  let ms = 0;
+  let z = i + 19;
+  if (s.charCodeAt(z) === 46) {
+    const a = two(s, z + 1);
+    const b = s.charCodeAt(z + 3) - 48;
+    if (a < 0 || b < 0 || b > 9) return NaN;
+    ms = a * 10 + b;
+    z += 4;
+  }
+  if (s.charCodeAt(z) !== 90) return NaN;
+  return ((daysFromCivil(hi * 100 + lo, mo, d) * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (a day past the month's end rolls over, as Date.UTC does). */
