@@ -51,8 +51,37 @@ export class TerminalState extends Counters {
   /** The terminal's name; the engine gives events this one string so maps hash it once. */
   name = '';
   health: Health | undefined = undefined;
-  operators: OperatorStats[] | undefined = undefined;
+  /** The operators (cashiers) seen: one record, or a list when there were several (most terminals have one). */
+  private ops: OperatorStats | OperatorStats[] | undefined = undefined;
   private rare: Rare | undefined = undefined;
+
+  /** The operators seen, at most 16 (a fresh list for one operator: read it, do not change it). */
+  get operators(): OperatorStats[] | undefined {
+    const ops = this.ops;
+    return ops === undefined || Array.isArray(ops) ? ops : [ops];
+  }
+
+  set operators(ops: OperatorStats[] | undefined) {
+    this.ops = ops?.length === 1 ? ops[0] : ops;
+  }
+
+  /** The record of operator `name`, made when missing (up to 16 operators). */
+  operator(name: string): OperatorStats | undefined {
+    const ops = this.ops;
+    if (ops === undefined) return (this.ops = newOperator(name));
+    if (!Array.isArray(ops)) {
+      if (ops.name === name) return ops;
+      const op = newOperator(name);
+      this.ops = [ops, op];
+      return op;
+    }
+    for (let i = 0; i < ops.length; i++) if (ops[i]!.name === name) return ops[i];
+    if (ops.length >= 16) return undefined;
+    const op = newOperator(name);
+    // exact-size arrays: push() would grow the store to 17 slots
+    this.ops = [...ops, op];
+    return op;
+  }
 
   /** The decayed counters (the state itself: one object per terminal instead of two). */
   get counters(): Counters {
@@ -187,17 +216,12 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCohere
   } else s.skewStreak = 0;
 }
 
+function newOperator(name: string): OperatorStats {
+  return { name: intern(name), txn: 0, readFail: 0, input: 0 };
+}
+
 function operatorOf(s: TerminalState, name: string | undefined): OperatorStats | undefined {
-  if (name === undefined) return undefined;
-  const ops = s.operators;
-  if (ops !== undefined) for (let i = 0; i < ops.length; i++) if (ops[i]!.name === name) return ops[i];
-  let op: OperatorStats | undefined;
-  if ((ops?.length ?? 0) < 16) {
-    op = { name: intern(name), txn: 0, readFail: 0, input: 0 };
-    // exact-size arrays: push() would grow the store to 17 slots for most terminals' one or two cashiers
-    s.operators = s.operators ? [...s.operators, op] : [op];
-  }
-  return op;
+  return name === undefined ? undefined : s.operator(name);
 }
 
 function foldTxn(s: TerminalState, e: TxnEvent, sec: number): void {
