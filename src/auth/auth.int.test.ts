@@ -78,7 +78,7 @@ test('tamper=true locks the terminal: lock command, persistent lock, sec.tamper/
   auth.tamper.observe(hb); // once per lock
   await auth.tamper.settled();
   assert.deepEqual(commands.map((c) => [c.terminal, (c.command as { command: string }).command]), [['T-TAMP', 'lock']]);
-  const engine = auth.tamper.wrap({ observe() {}, diagnose: () => ({ at: '', terminals: [{ terminal: 'T-TAMP', status: 'ok', diagnoses: [] }], incidents: [] }), changes: () => [], setRegistry() {}, snapshot: () => ({}) });
+  const engine = auth.tamper.wrap({ observe() {}, diagnose: () => ({ at: '', terminals: [{ terminal: 'T-TAMP', status: 'ok', diagnoses: [] }], incidents: [] }), changes: () => [], view: () => undefined, terminal: () => undefined, incidents: () => [], setRegistry() {}, snapshot: () => ({}) });
   const d = engine.diagnose(now).terminals[0]!;
   assert.equal(d.status, 'locked');
   assert.equal(d.diagnoses[0]?.cause, 'sec.tamper');

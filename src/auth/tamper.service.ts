@@ -3,7 +3,7 @@
 // the terminal's diagnosis stays sec.tamper / locked, and the tenant's operations staff get an
 // in-app notification and a log line. Only an admin unlocks it, with a reason (audit log).
 import { randomUUID } from 'node:crypto';
-import { causeInfo, PosopsError, type Diagnosis, type DiagnosisReport, type PosEvent } from '../domain/index.ts';
+import { causeInfo, PosopsError, type Diagnosis, type DiagnosisReport, type PosEvent, type TerminalDiagnosis } from '../domain/index.ts';
 import type { Engine } from '../engine/index.ts';
 import type { Store } from '../store/index.ts';
 import { appendAudit } from './audit.ts';
@@ -93,8 +93,7 @@ export class TamperResponse {
       const lock = this.locks.get(t.terminal);
       if (!lock) return t;
       seen.add(t.terminal);
-      const tamper = t.diagnoses.find((d) => d.cause === 'sec.tamper') ?? lockDiagnosis(lock);
-      return { ...t, status: 'locked' as const, diagnoses: [tamper, ...t.diagnoses.filter((d) => d !== tamper)] };
+      return lockedEntry(t, lock);
     });
     for (const [terminal, lock] of this.locks) {
       if (!seen.has(terminal)) terminals.push({ terminal, status: 'locked', diagnoses: [lockDiagnosis(lock)] });
@@ -102,16 +101,32 @@ export class TamperResponse {
     return { ...report, terminals };
   }
 
-  /** The engine, with diagnose() going through overlay(). */
+  /** The engine, with diagnose(), view() and terminal() going through the locks. */
   wrap(engine: Engine): Engine {
     return {
       observe: (e) => engine.observe(e),
       diagnose: (now) => this.overlay(engine.diagnose(now)),
+      view: () => {
+        const v = engine.view();
+        return v && this.overlay(v);
+      },
+      terminal: (terminal, now) => {
+        const d = engine.terminal(terminal, now);
+        const lock = this.locks.get(terminal);
+        return lock ? lockedEntry(d ?? { terminal, status: 'ok', diagnoses: [] }, lock) : d;
+      },
+      incidents: (now) => engine.incidents(now),
       changes: (now) => engine.changes(now),
       setRegistry: (r) => engine.setRegistry(r),
       snapshot: () => engine.snapshot(),
     };
   }
+}
+
+/** A terminal shown locked: sec.tamper first. */
+function lockedEntry(t: TerminalDiagnosis, lock: TerminalLock): TerminalDiagnosis {
+  const tamper = t.diagnoses.find((d) => d.cause === 'sec.tamper') ?? lockDiagnosis(lock);
+  return { ...t, status: 'locked', diagnoses: [tamper, ...t.diagnoses.filter((d) => d !== tamper)] };
 }
 
 function lockDiagnosis(lock: TerminalLock): Diagnosis {

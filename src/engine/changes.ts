@@ -1,6 +1,7 @@
-// What changed between two reports: causes opened, updated (status or confidence moved) and cleared.
+// What changed in a terminal's diagnoses: causes opened, updated (confidence moved by 0.05 or more,
+// or the incident changed) and cleared.
 
-import type { CauseCode, Diagnosis, DiagnosisReport } from '../domain/index.ts';
+import type { CauseCode, Diagnosis } from '../domain/index.ts';
 
 export interface DiagnosisChange {
   terminal: string;
@@ -11,30 +12,14 @@ export interface DiagnosisChange {
   diagnosis?: Diagnosis;
 }
 
-function index(report: DiagnosisReport | undefined): Map<string, Map<CauseCode, Diagnosis>> {
-  const out = new Map<string, Map<CauseCode, Diagnosis>>();
-  for (const t of report?.terminals ?? []) {
-    if (t.diagnoses.length > 0) out.set(t.terminal, new Map(t.diagnoses.map((d) => [d.cause, d])));
+/** What changed for one terminal between two of its diagnoses (undefined: nothing known, i.e. ok). */
+export function diffTerminal(terminal: string, before: readonly Diagnosis[] | undefined, after: readonly Diagnosis[] | undefined, at: string, out: DiagnosisChange[]): void {
+  for (const d of after ?? []) {
+    const old = before?.find((b) => b.cause === d.cause);
+    if (!old) out.push({ terminal, cause: d.cause, kind: 'opened', at, diagnosis: d });
+    else if (Math.abs(old.confidence - d.confidence) >= 0.05 || old.incident !== d.incident) out.push({ terminal, cause: d.cause, kind: 'updated', at, diagnosis: d });
   }
-  return out;
-}
-
-export function diffReports(before: DiagnosisReport | undefined, after: DiagnosisReport): DiagnosisChange[] {
-  const a = index(before);
-  const b = index(after);
-  const at = after.at;
-  const out: DiagnosisChange[] = [];
-  for (const [terminal, now] of b) {
-    const was = a.get(terminal);
-    for (const [cause, d] of now) {
-      const old = was?.get(cause);
-      if (!old) out.push({ terminal, cause, kind: 'opened', at, diagnosis: d });
-      else if (Math.abs(old.confidence - d.confidence) >= 0.05 || old.incident !== d.incident) out.push({ terminal, cause, kind: 'updated', at, diagnosis: d });
-    }
+  for (const old of before ?? []) {
+    if (!after?.some((d) => d.cause === old.cause)) out.push({ terminal, cause: old.cause, kind: 'cleared', at });
   }
-  for (const [terminal, was] of a) {
-    const now = b.get(terminal);
-    for (const cause of was.keys()) if (!now?.has(cause)) out.push({ terminal, cause, kind: 'cleared', at });
-  }
-  return out;
 }

@@ -4,7 +4,7 @@
 import { causeInfo, type CauseCode, type Diagnosis, type DiagnosisReport, type Incident, type Registry, type RegistryModel, type RegistryTerminal, type TerminalDiagnosis } from '../domain/index.ts';
 import { DETECTORS, type Candidate } from './detectors/index.ts';
 import { evidenceTime } from './detectors/types.ts';
-import { fleetBaseline } from './fleet.ts';
+import { fleetBaseline, type FleetBaseline } from './fleet.ts';
 import type { TerminalState } from './state.ts';
 
 /** Candidates below this confidence are not reported. */
@@ -53,12 +53,12 @@ function incidentDiagnosis(inc: Incident): Diagnosis {
   return d;
 }
 
-function candidatesOf(terminal: string, state: TerminalState, x: DiagnoseInput, fleet: ReturnType<typeof fleetBaseline>, merchantLast: Map<string, number>): Candidate[] {
+function candidatesOf(terminal: string, state: TerminalState, x: DiagnoseInput, ctx: FleetContext): Candidate[] {
   const registry = x.byTerminal.get(terminal);
   const input = {
     terminal, state, registry, model: registry?.model ? x.models.get(registry.model) : undefined,
-    maintenance: x.registry.maintenance, fleet, now: evidenceTime(state.lastArrival, x.nowMs / 1000), at: x.nowMs / 1000,
-    merchantLastSeen: registry?.merchant ? merchantLast.get(registry.merchant) : undefined,
+    maintenance: x.registry.maintenance, fleet: ctx.fleet, now: evidenceTime(state.lastArrival, x.nowMs / 1000), at: x.nowMs / 1000,
+    merchantLastSeen: registry?.merchant ? ctx.merchantLast.get(registry.merchant) : undefined,
   };
   const out: Candidate[] = [];
   for (const d of DETECTORS) for (const c of d.detect(input)) if (c.confidence >= REPORT_THRESHOLD) out.push(c);
@@ -84,27 +84,44 @@ function terminalDiagnosis(terminal: string, cands: Candidate[], incidents: Inci
   return { terminal, status, diagnoses };
 }
 
-/** Per merchant, the latest arrival (ms) of any of its terminals. */
-function lastSeenByMerchant(x: DiagnoseInput): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [terminal, state] of x.states) {
-    const m = x.byTerminal.get(terminal)?.merchant;
-    if (m && state.lastArrival > (out.get(m) ?? 0)) out.set(m, state.lastArrival);
-  }
-  return out;
+/** What every terminal's diagnosis is measured against: the fleet's baselines, the incidents, each merchant's latest arrival. */
+export interface FleetContext {
+  fleet: FleetBaseline;
+  /** Per merchant, the latest arrival (ms) of any of its terminals. */
+  merchantLast: Map<string, number>;
+  byIncident: Map<string, Incident[]>;
+  activeCauses: Set<CauseCode>;
 }
 
-export function diagnoseFleet(x: DiagnoseInput): DiagnosisReport {
-  const members = [...x.states].map(([t, state]) => ({ state, registry: x.byTerminal.get(t) }));
-  const fleet = fleetBaseline(members, x.nowMs, x.observedFrom);
+/** Incidents by member terminal, and the causes of the active ones. */
+export function incidentIndex(incidents: readonly Incident[]): Pick<FleetContext, 'byIncident' | 'activeCauses'> {
   const byIncident = new Map<string, Incident[]>();
-  for (const inc of x.incidents) for (const t of inc.terminals) byIncident.set(t, [...(byIncident.get(t) ?? []), inc]);
-  const activeCauses = new Set(x.incidents.map((i) => i.cause));
-  const merchantLast = lastSeenByMerchant(x);
-  const terminals: TerminalDiagnosis[] = [];
-  for (const [terminal, state] of x.states) {
-    terminals.push(terminalDiagnosis(terminal, candidatesOf(terminal, state, x, fleet, merchantLast), byIncident.get(terminal) ?? [], activeCauses, x.nowMs));
+  for (const inc of incidents) for (const t of inc.terminals) byIncident.set(t, [...(byIncident.get(t) ?? []), inc]);
+  return { byIncident, activeCauses: new Set(incidents.map((i) => i.cause)) };
+}
+
+/** One pass over the fleet: baselines and merchants' latest arrivals at `x.nowMs`, and the incident index. */
+export function fleetContext(x: DiagnoseInput): FleetContext {
+  const members = [...x.states].map(([t, state]) => ({ state, registry: x.byTerminal.get(t) }));
+  const merchantLast = new Map<string, number>();
+  for (const { state, registry } of members) {
+    const m = registry?.merchant;
+    if (m && state.lastArrival > (merchantLast.get(m) ?? 0)) merchantLast.set(m, state.lastArrival);
   }
-  terminals.sort((a, b) => (a.terminal < b.terminal ? -1 : a.terminal > b.terminal ? 1 : 0));
+  return { fleet: fleetBaseline(members, x.nowMs, x.observedFrom), merchantLast, ...incidentIndex(x.incidents) };
+}
+
+/** One terminal's diagnosis against a fleet context. */
+export function diagnoseTerminal(terminal: string, state: TerminalState, x: DiagnoseInput, ctx: FleetContext): TerminalDiagnosis {
+  return terminalDiagnosis(terminal, candidatesOf(terminal, state, x, ctx), ctx.byIncident.get(terminal) ?? [], ctx.activeCauses, x.nowMs);
+}
+
+export const byTerminalName = (a: { terminal: string }, b: { terminal: string }): number => (a.terminal < b.terminal ? -1 : a.terminal > b.terminal ? 1 : 0);
+
+export function diagnoseFleet(x: DiagnoseInput): DiagnosisReport {
+  const ctx = fleetContext(x);
+  const terminals: TerminalDiagnosis[] = [];
+  for (const [terminal, state] of x.states) terminals.push(diagnoseTerminal(terminal, state, x, ctx));
+  terminals.sort(byTerminalName);
   return { at: new Date(x.nowMs).toISOString(), terminals, incidents: x.incidents };
 }

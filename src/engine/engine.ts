@@ -1,19 +1,31 @@
 // createEngine: folds events into per-terminal state and answers diagnose(now) / changes(now).
 // Pure: no I/O, no clock reads; `now` is always passed in.
 
-import type { DiagnosisReport, PosEvent, Registry, RegistryModel, RegistryTerminal } from '../domain/index.ts';
+import type { DiagnosisReport, Incident, PosEvent, Registry, RegistryModel, RegistryTerminal, TerminalDiagnosis } from '../domain/index.ts';
 import { ArrivalClock } from './clock.ts';
-import { diffReports, type DiagnosisChange } from './changes.ts';
+import type { DiagnosisChange } from './changes.ts';
 import { createCorrelator, type FleetCorrelator } from './correlator.ts';
-import { diagnoseFleet } from './diagnose.ts';
+import { diagnoseFleet, type DiagnoseInput } from './diagnose.ts';
+import { LiveDiagnosis } from './live.ts';
 import { terminalsByName } from './registry.index.ts';
 import { restoreStates, snapshotStates } from './snapshot.ts';
 import { foldEvent, TerminalState } from './state.ts';
 
 export interface Engine {
   observe(event: PosEvent): void;
+  /** The whole fleet diagnosed at `now` (the reference answer; its cost grows with the fleet). */
   diagnose(now: number): DiagnosisReport;
+  /**
+   * Live mode: what changed since the last call. Re-diagnoses the terminals heard from since, the
+   * members of changed incidents and a rolling share of the rest (all within 5 minutes of event time).
+   */
   changes(now: number): DiagnosisChange[];
+  /** The fleet as the last changes() left it (undefined before the first call). */
+  view(): DiagnosisReport | undefined;
+  /** One terminal at `now` (undefined when the engine does not know it). */
+  terminal(terminal: string, now: number): TerminalDiagnosis | undefined;
+  /** The fleet incidents at `now`. */
+  incidents(now: number): Incident[];
   setRegistry(registry: Registry): void;
   snapshot(): unknown;
 }
@@ -49,7 +61,6 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
   let registry = opts.registry;
   let byTerminal = new Map<string, RegistryTerminal>();
   let models = new Map<string, RegistryModel>();
-  let previous: DiagnosisReport | undefined;
 
   const setRegistry = (r: Registry, rebuild = false): void => {
     registry = r;
@@ -61,6 +72,13 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
     clock.restore(snap.clock);
     for (const [t, s] of restoreStates(snap.states)) states.set(t, s);
   }
+
+  function input(now: number, incidents: Incident[]): DiagnoseInput {
+    const all = new Map(states);
+    for (const t of byTerminal.keys()) if (!all.has(t)) all.set(t, new TerminalState());
+    return { states: all, registry, byTerminal, models, incidents, observedFrom: clock.first, nowMs: now };
+  }
+  const live = new LiveDiagnosis({ input, state: (t) => states.get(t), incidents: (now) => correlator.incidents(now) });
 
   function observe(e: PosEvent): void {
     const arrival = clock.observe(e.tsMs, e.terminal);
@@ -74,29 +92,27 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
     } else if (!Object.isFrozen(e)) (e as { terminal: string }).terminal = s.name;
     foldEvent(s, e, Math.floor(ms / 1000), arrival, clock.coherent);
     correlator.observe(e);
+    if (live.active) live.dirty.add(s.name);
   }
 
   function diagnose(now: number): DiagnosisReport {
-    const all = new Map(states);
-    for (const t of byTerminal.keys()) if (!all.has(t)) all.set(t, new TerminalState());
-    return diagnoseFleet({
-      states: all, registry, byTerminal, models, incidents: correlator.incidents(now),
-      observedFrom: clock.first, nowMs: now,
-    });
+    return diagnoseFleet(input(now, correlator.incidents(now)));
   }
 
   return {
     observe,
     diagnose,
-    changes(now) {
-      const report = diagnose(now);
-      const out = diffReports(previous, report);
-      previous = report;
-      return out;
+    changes: (now) => live.changes(now),
+    view: () => live.view(),
+    terminal(terminal, now) {
+      if (!states.has(terminal) && !byTerminal.has(terminal)) return undefined;
+      return live.terminal(terminal, now) ?? diagnose(now).terminals.find((t) => t.terminal === terminal);
     },
+    incidents: (now) => correlator.incidents(now),
     setRegistry(r) {
       setRegistry(r, true);
       correlator.setRegistry(r);
+      live.reset();
     },
     snapshot(): EngineSnapshot {
       return { v: SNAPSHOT_VERSION, clock: clock.toJSON(), states: snapshotStates(states), correlator: correlator.snapshot() };

@@ -29,6 +29,9 @@ function scriptedEngine(reports: DiagnosisReport[]): Engine {
     setRegistry() {},
     snapshot: () => ({}),
     diagnose: () => reports[i]!,
+    view: () => reports[i],
+    terminal: () => undefined,
+    incidents: () => reports[i]?.incidents ?? [],
     changes() {
       i++;
       const now = reports[i]!;

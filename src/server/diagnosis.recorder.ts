@@ -114,7 +114,7 @@ export function createDiagnosisRecorder(opts: RecorderOptions): DiagnosisRecorde
     if (!previousIncidents) previousIncidents = await listIncidents(store, { status: 'open', limit: 1000 });
     const now = opts.now();
     let changes = engine.changes(now) as DiagnosisChange[];
-    const report = engine.diagnose(now);
+    const report = engine.view() ?? engine.diagnose(now);
     if (last === undefined) changes = reconcile(changes, baseline, report);
     const incidentChanges = diffIncidents(previousIncidents, report.incidents);
     await saveDiagnosisChanges(store, changes);

@@ -47,7 +47,7 @@ export function diagnosisRoutes(deps: DiagnosisDeps) {
         const id = request.params.terminal;
         if (request.principal?.sees && !request.principal.sees(id)) throw new PosopsError('FLEET_TERMINAL_NOT_FOUND', `no terminal ${id}`);
         const registry = await deps.findTerminal(id);
-        const entry = deps.engine.diagnose(deps.now()).terminals.find((t) => t.terminal === id);
+        const entry = deps.engine.terminal(id, deps.now());
         if (!entry && !registry) throw new PosopsError('FLEET_TERMINAL_NOT_FOUND', `terminal ${id} is not in the registry and has sent no events`);
         // a registered terminal that has sent nothing yet has nothing wrong known about it
         return { ...(entry ?? { terminal: id, status: 'ok', diagnoses: [] }), ...(registry ? { registry } : {}) };
@@ -67,7 +67,7 @@ export function diagnosisRoutes(deps: DiagnosisDeps) {
           response: { 200: { type: 'array', items: incidentSchema }, ...errors },
         },
       },
-      async (request) => orderIncidents(visibleReport(request, deps.engine.diagnose(deps.now())).incidents),
+      async (request) => orderIncidents(visibleReport(request, { at: '', terminals: [], incidents: deps.engine.incidents(deps.now()) }).incidents),
     );
   };
 }

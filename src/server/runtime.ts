@@ -127,7 +127,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     let dashboardView: Dashboard | undefined;
     const dashboard = async (app: FastifyInstance) => {
       dashboardView = registerDashboardRoutes(app, {
-        diagnosis: () => engine.diagnose(now()),
+        // the fleet as the recorder's last tick left it (live view), before the first tick the full diagnosis
+        diagnosis: () => engine.view() ?? engine.diagnose(now()),
         registry: () => loadRegistry(store),
         now,
         subscribe: (listener) => subscribeToChanges(events, listener),
