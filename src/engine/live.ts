@@ -10,7 +10,7 @@
 
 import type { DiagnosisReport, Incident, TerminalDiagnosis } from '../domain/index.ts';
 import { diffTerminal, type DiagnosisChange } from './changes.ts';
-import { byTerminalName, diagnoseTerminal, fleetContext, incidentIndex, type DiagnoseInput, type FleetContext } from './diagnose.ts';
+import { diagnoseTerminal, fleetContext, incidentIndex, type DiagnoseInput, type FleetContext } from './diagnose.ts';
 import type { TerminalState } from './state.ts';
 
 /** Every terminal is diagnosed again at least this often (event time). */
