@@ -6,7 +6,7 @@
 import { scanEvent, scanEventTokens, validateParsed, type PosEvent } from '../domain/index.ts';
 import { UNREAD_FIELDS } from '../engine/index.ts';
 import { DEFAULT_MAX_LINE_BYTES, lineTooLong, type LineChunk } from '../ingest/index.ts';
-import { decodeShapes, ShapeEncoder } from './diagnose.shape.ts';
+import { decodeShapes, shapeReader, ShapeEncoder } from './diagnose.shape.ts';
 
 /** The engine's views of a chunk's events, shape-coded (diagnose.shape.ts). */
 export interface ShapedEvents {
@@ -143,4 +143,12 @@ export function digest(chunk: LineChunk, options: unknown): { result: ChunkDiges
 export function digestEvents(digest: ChunkDigest): PosEvent[] {
   const e = digest.events;
   return Array.isArray(e) ? e : (decodeShapes(e.nums, e.strs, e.shapes) as PosEvent[]);
+}
+
+/** The events of a digest one at a time, in order (a worker's shape-coded views rebuilt as they are taken). */
+export function eventReader(digest: ChunkDigest): () => PosEvent {
+  const e = digest.events;
+  if (!Array.isArray(e)) return shapeReader(e.nums, e.strs, e.shapes) as () => PosEvent;
+  let i = 0;
+  return () => e[i++]!;
 }

@@ -7,6 +7,12 @@ import { defaultLineWorkers, digestLineChunks, lineTooLong, DEFAULT_MAX_LINE_BYT
 import type { ChunkDigest, DigestOptions } from './diagnose.chunk.ts';
 
 const CHUNK_BYTES = 1024 * 1024;
+/**
+ * In-thread chunks are smaller: a chunk's events are all alive until the fold has taken them, and
+ * with 1 MB (~4,400 events) the young-generation GC copied and promoted them (bench/README.md, engine:
+ * scavenge time per medium run ~170 ms at 1 MB, ~70 ms at 64 KB).
+ */
+const IN_THREAD_CHUNK_BYTES = 64 * 1024;
 /** Files smaller than this are digested in-thread (starting workers costs more). */
 const WORKER_MIN_BYTES = 4 * CHUNK_BYTES;
 const TASK = new URL('./diagnose.chunk.ts', import.meta.url);
@@ -39,7 +45,7 @@ function poolPaysOff(): boolean {
 export async function* readDigests(path: string, opts: { workers?: number; chunkBytes?: number; fastPath?: boolean } = {}): AsyncGenerator<FileChunk> {
   const size = (await stat(path)).size;
   const workers = opts.workers ?? (size < WORKER_MIN_BYTES || !poolPaysOff() ? 0 : defaultWorkers());
-  const chunks = digestLineChunks<ChunkDigest>(path, { task: TASK, taskOptions: { form: workers > 0 ? 'shapes' : 'events', fast: opts.fastPath ?? true } satisfies DigestOptions, workers, chunkBytes: opts.chunkBytes ?? CHUNK_BYTES });
+  const chunks = digestLineChunks<ChunkDigest>(path, { task: TASK, taskOptions: { form: workers > 0 ? 'shapes' : 'events', fast: opts.fastPath ?? true } satisfies DigestOptions, workers, chunkBytes: opts.chunkBytes ?? (workers > 0 ? CHUNK_BYTES : IN_THREAD_CHUNK_BYTES) });
   for await (const { chunk, result } of chunks) {
     for (const l of chunk.longLines) result.invalid.unshift({ index: l.index, error: lineTooLong(l.bytes, DEFAULT_MAX_LINE_BYTES) });
     yield { digest: result, firstLine: chunk.firstLine };

@@ -245,6 +245,17 @@ function compile(sig: string): Build {
   return build;
 }
 
+/**
+ * The objects of one chunk one at a time, rebuilt from its value stream, string table and shapes:
+ * each call returns the next (undefined after the last). Objects built only as they are taken die
+ * young; a whole chunk of them built at once outlived the young generation's collections.
+ */
+export function shapeReader(nums: Float64Array, strs: string[], shapes: string[]): () => unknown {
+  const fns = shapes.map(compile);
+  const r = { p: 0 };
+  return () => (r.p < nums.length ? fns[nums[r.p++]!]!(nums, strs, r) : undefined);
+}
+
 /** The objects of one chunk, rebuilt from its value stream, string table and shapes. */
 export function decodeShapes(nums: Float64Array, strs: string[], shapes: string[]): unknown[] {
   const fns = shapes.map(compile);

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseRegistryJson, type DiagnosisReport, type Registry } from '../domain/index.ts';
 import { createEngine } from '../engine/index.ts';
-import { digestEvents } from './diagnose.chunk.ts';
+import { eventReader } from './diagnose.chunk.ts';
 import { KeySet } from './diagnose.keys.ts';
 import { readDigests } from './diagnose.read.ts';
 
@@ -19,6 +19,8 @@ export interface DiagnoseFilesOptions {
   workers?: number;
   /** The scanner fast path before JSON.parse + validation (default true; false only to compare the two). */
   fastPath?: boolean;
+  /** Bytes per chunk of lines (default 1 MB; for tests and measurements). */
+  chunkBytes?: number;
 }
 
 export interface DiagnoseFilesResult {
@@ -54,12 +56,12 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
   const at = opts.at ?? Infinity;
   let latest = -Infinity;
   for (const file of opts.events) {
-    for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers, fastPath: opts.fastPath })) {
+    for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers, fastPath: opts.fastPath, chunkBytes: opts.chunkBytes })) {
       for (const { index, error } of digest.invalid) if (++r.invalid <= MAX_LISTED) warn(`${file}:${firstLine + index}: ${error}`);
-      const events = digestEvents(digest);
+      const next = eventReader(digest);
       const keys = digest.keys;
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i]!;
+      for (let i = 0; i < keys.length; i++) {
+        const e = next();
         if (e.tsMs > at) {
           r.afterAt++;
           continue;

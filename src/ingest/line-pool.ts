@@ -218,7 +218,7 @@ export async function* digestLineChunks<R>(path: string, opts: LinePoolOptions):
   const task = (await import(opts.task.href)) as LineTask<R>;
   const pool = opts.workers > 0 ? await LinePool.start(opts.workers, task, opts.task, opts.taskOptions) : undefined;
   const queue: { chunk: LineChunk; result: Promise<unknown> }[] = [];
-  const depth = Math.max(1, opts.workers * 2);
+  const depth = opts.workers * 2; // in-thread: each digest is handed on at once (no events kept waiting)
   try {
     for await (const chunk of readLineChunks(path, opts)) {
       queue.push({ chunk, result: pool ? pool.digest(chunk, opts.taskOptions) : Promise.resolve(task.digest(chunk, opts.taskOptions).result) });
