@@ -51,36 +51,52 @@ export class TerminalState extends Counters {
   /** The terminal's name; the engine gives events this one string so maps hash it once. */
   name = '';
   health: Health | undefined = undefined;
-  /** The operators (cashiers) seen: one record, or a list when there were several (most terminals have one). */
-  private ops: OperatorStats | OperatorStats[] | undefined = undefined;
+  /**
+   * The operators (cashiers) seen, at most 16: one record, or for several one flat list of
+   * [name, transactions, read failures, input errors x 2, ...] (no object per operator).
+   */
+  private ops: Operator | (string | number)[] | undefined = undefined;
   private rare: Rare | undefined = undefined;
 
-  /** The operators seen, at most 16 (a fresh list for one operator: read it, do not change it). */
+  /** The operators seen (a fresh list of fresh records: read it, changing it changes nothing). */
   get operators(): OperatorStats[] | undefined {
     const ops = this.ops;
-    return ops === undefined || Array.isArray(ops) ? ops : [ops];
+    if (ops === undefined) return undefined;
+    if (!Array.isArray(ops)) return [{ name: ops.name, txn: ops.txn, readFail: ops.readFail, input: ops.input2 / 2 }];
+    const out: OperatorStats[] = [];
+    for (let i = 0; i < ops.length; i += 4) out.push({ name: ops[i] as string, txn: ops[i + 1] as number, readFail: ops[i + 2] as number, input: (ops[i + 3] as number) / 2 });
+    return out;
   }
 
-  set operators(ops: OperatorStats[] | undefined) {
-    this.ops = ops?.length === 1 ? ops[0] : ops;
+  set operators(list: OperatorStats[] | undefined) {
+    this.ops = undefined;
+    for (const o of list ?? []) this.countOperator(o.name, o.txn, o.readFail, Math.round(o.input * 2));
   }
 
-  /** The record of operator `name`, made when missing (up to 16 operators). */
-  operator(name: string): OperatorStats | undefined {
+  /** Adds to operator `name`'s counts (a new operator while there are fewer than 16); input errors count 2, a PIN error 1. */
+  countOperator(name: string, txn: number, readFail: number, input2: number): void {
     const ops = this.ops;
-    if (ops === undefined) return (this.ops = newOperator(name));
-    if (!Array.isArray(ops)) {
-      if (ops.name === name) return ops;
-      const op = newOperator(name);
-      this.ops = [ops, op];
-      return op;
+    if (ops === undefined) {
+      this.ops = new Operator(intern(name), txn, readFail, input2);
+      return;
     }
-    for (let i = 0; i < ops.length; i++) if (ops[i]!.name === name) return ops[i];
-    if (ops.length >= 16) return undefined;
-    const op = newOperator(name);
-    // exact-size arrays: push() would grow the store to 17 slots
-    this.ops = [...ops, op];
-    return op;
+    if (!Array.isArray(ops)) {
+      if (ops.name === name) {
+        ops.txn += txn;
+        ops.readFail += readFail;
+        ops.input2 += input2;
+      } else this.ops = [ops.name, ops.txn, ops.readFail, ops.input2, intern(name), txn, readFail, input2];
+      return;
+    }
+    for (let i = 0; i < ops.length; i += 4) {
+      if (ops[i] !== name) continue;
+      ops[i + 1] = (ops[i + 1] as number) + txn;
+      ops[i + 2] = (ops[i + 2] as number) + readFail;
+      ops[i + 3] = (ops[i + 3] as number) + input2;
+      return;
+    }
+    // exact-size lists: push() would leave spare room in every one
+    if (ops.length < 16 * 4) this.ops = [...ops, intern(name), txn, readFail, input2];
   }
 
   /** The decayed counters (the state itself: one object per terminal instead of two). */
@@ -216,12 +232,14 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCohere
   } else s.skewStreak = 0;
 }
 
-function newOperator(name: string): OperatorStats {
-  return { name: intern(name), txn: 0, readFail: 0, input: 0 };
-}
-
-function operatorOf(s: TerminalState, name: string | undefined): OperatorStats | undefined {
-  return name === undefined ? undefined : s.operator(name);
+/** A terminal's only operator so far; input errors kept doubled so that counts stay integers. */
+class Operator {
+  constructor(
+    readonly name: string,
+    public txn: number,
+    public readFail: number,
+    public input2: number,
+  ) {}
 }
 
 function foldTxn(s: TerminalState, e: TxnEvent, sec: number): void {
@@ -240,13 +258,7 @@ function foldTxn(s: TerminalState, e: TxnEvent, sec: number): void {
     c.add(C.LAT_SUM, sec, Math.min(e.latency_ms, 60_000));
     c.add(C.LAT_N, sec);
   }
-  const op = operatorOf(s, e.operator);
-  if (op) {
-    op.txn++;
-    if (cls === C.RC_INPUT) op.input++;
-    else if (cls === C.RC_PIN) op.input += 0.5;
-    if (e.entry === 'fallback') op.readFail++;
-  }
+  if (e.operator !== undefined) s.countOperator(e.operator, 1, e.entry === 'fallback' ? 1 : 0, cls === C.RC_INPUT ? 2 : cls === C.RC_PIN ? 1 : 0);
   if ((rc === '91' || rc === '96') && e.bin) {
     s.bins91 ??= new Map();
     const bin = intern(e.bin.slice(0, 6));
@@ -261,8 +273,7 @@ function foldError(s: TerminalState, e: ErrorEvent, sec: number): void {
   if (e.code === 'CARD_READ_FAIL') {
     const rf = ENTRY_RF[e.entry ?? 'chip'];
     if (rf !== undefined) s.counters.add(rf as never, sec);
-    const op = operatorOf(s, e.operator);
-    if (op) op.readFail++;
+    if (e.operator !== undefined) s.countOperator(e.operator, 0, 1, 0);
   }
 }
 
