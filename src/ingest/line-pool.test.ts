@@ -71,3 +71,24 @@ test('readLineChunks() cuts at line breaks and numbers the chunks', async () => 
   }
   assert.equal(expected, 1001);
 });
+
+test('readLineChunks() with reads larger than chunks gives the same lines, numbers and long-line reports', async () => {
+  const path = join(dir, 'cut.ndjson');
+  await writeFile(path, sampleText());
+  const lines = async (readBytes: number): Promise<{ line: number; text: string }[]> => {
+    const out: { line: number; text: string }[] = [];
+    for await (const c of readLineChunks(path, { chunkBytes: 4 * 1024, readBytes, maxLineBytes: 4000 })) {
+      const texts = c.bytes.toString('utf8').split('\n');
+      if (texts.at(-1) === '') texts.pop();
+      assert.equal(texts.length, c.lines);
+      for (const l of c.longLines) out.push({ line: c.firstLine + l.index, text: `long ${l.bytes}` });
+      texts.forEach((text, i) => out.push({ line: c.firstLine + i, text }));
+      assert.ok(c.bytes.length < 3 * 4 * 1024 || c.lines === 1);
+    }
+    return out;
+  };
+  const small = await lines(4 * 1024);
+  assert.deepEqual(await lines(64 * 1024), small);
+  assert.deepEqual(await lines(1024 * 1024), small);
+  assert.ok(small.some((l) => l.text === 'long 6000'));
+});

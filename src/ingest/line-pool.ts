@@ -40,6 +40,8 @@ export interface LinePoolOptions {
   /** Worker threads; 0 digests in-thread. */
   workers: number;
   chunkBytes?: number;
+  /** Bytes per read from the file (default chunkBytes); larger reads are cut into chunks of about chunkBytes. */
+  readBytes?: number;
   maxLineBytes?: number;
   /** Bytes read from disk so far (compressed bytes for gzip). */
   onBytes?: (bytesRead: number) => void;
@@ -104,22 +106,46 @@ class ChunkCutter {
   }
 }
 
+/**
+ * `chunk` cut at line breaks into chunks of about `size` bytes (views of its bytes). Small reads cost
+ * a system call each; small chunks keep fewer digested lines waiting.
+ */
+function* cutChunk(chunk: LineChunk, size: number): Generator<LineChunk> {
+  const all = chunk.bytes;
+  if (all.length < 2 * size) {
+    yield chunk;
+    return;
+  }
+  let start = 0;
+  let line = chunk.firstLine;
+  while (start < all.length) {
+    const nl = start + size < all.length ? all.indexOf(10, start + size - 1) : -1;
+    const end = nl === -1 ? all.length : nl + 1;
+    const bytes = all.subarray(start, end);
+    const lines = countLines(bytes) + (bytes[bytes.length - 1] !== 10 ? 1 : 0);
+    yield { bytes, firstLine: line, lines, startsFile: chunk.startsFile && start === 0, longLines: start === 0 ? chunk.longLines : [] };
+    line += lines;
+    start = end;
+  }
+}
+
 /** Chunks of whole lines of an NDJSON file (.gz handled transparently). */
-export async function* readLineChunks(path: string, opts: { chunkBytes?: number; maxLineBytes?: number; onBytes?: (n: number) => void } = {}): AsyncGenerator<LineChunk> {
+export async function* readLineChunks(path: string, opts: { chunkBytes?: number; readBytes?: number; maxLineBytes?: number; onBytes?: (n: number) => void } = {}): AsyncGenerator<LineChunk> {
   const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-  const raw = createReadStream(path, { highWaterMark: chunkBytes });
+  const readBytes = Math.max(chunkBytes, opts.readBytes ?? chunkBytes);
+  const raw = createReadStream(path, { highWaterMark: readBytes });
   const onBytes = opts.onBytes;
   if (onBytes) raw.on('data', () => onBytes(raw.bytesRead));
-  const stream = (await isGzip(path)) ? raw.pipe(createGunzip({ chunkSize: chunkBytes })) : raw;
+  const stream = (await isGzip(path)) ? raw.pipe(createGunzip({ chunkSize: readBytes })) : raw;
   raw.on('error', (err) => stream.destroy(err));
   const cutter = new ChunkCutter(opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   try {
     for await (const piece of stream as AsyncIterable<Buffer>) {
       const chunk = cutter.push(piece);
-      if (chunk) yield chunk;
+      if (chunk) yield* cutChunk(chunk, chunkBytes);
     }
     const last = cutter.end();
-    if (last) yield last;
+    if (last) yield* cutChunk(last, chunkBytes);
   } finally {
     stream.destroy();
   }
