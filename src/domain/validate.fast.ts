@@ -575,8 +575,17 @@ export function isoUtcMs(s: string, i: number): number {
     z += 4;
   }
   if (s.charCodeAt(z) !== 90) return NaN;
-  return ((daysFromCivil(hi * 100 + lo, mo, d) * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms;
+  const date = ((hi * 100 + lo) * 100 + mo) * 100 + d;
+  if (date !== lastDate) {
+    lastDays = daysFromCivil(hi * 100 + lo, mo, d);
+    lastDate = date;
+  }
+  return ((lastDays * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms;
 }
+
+/** The last date seen and its day number (events come in time order, many on one day). */
+let lastDate = -1;
+let lastDays = 0;
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (a day past the month's end rolls over, as Date.UTC does). */
 function daysFromCivil(y: number, m: number, d: number): number {
