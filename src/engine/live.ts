@@ -54,6 +54,8 @@ export class LiveDiagnosis {
   private sorted = true;
   private cursor = 0;
   private incidents: Incident[] = [];
+  /** view() until the next changes(). */
+  private viewed: DiagnosisReport | undefined;
 
   constructor(private readonly source: LiveSource) {}
 
@@ -65,9 +67,11 @@ export class LiveDiagnosis {
   /** Forget everything derived (the registry changed): the next changes() diagnoses every terminal. */
   reset(): void {
     this.input = undefined;
+    this.viewed = undefined;
   }
 
   changes(now: number): DiagnosisChange[] {
+    this.viewed = undefined;
     const incidents = this.source.incidents(now);
     let todo: Iterable<string>;
     if (!this.input || causesOf(incidents) !== causesOf(this.incidents) || now < this.lastNow) {
@@ -96,12 +100,14 @@ export class LiveDiagnosis {
   /** The fleet as last diagnosed by changes(): every terminal, sorted, with the incidents of that moment. */
   view(): DiagnosisReport | undefined {
     if (!this.input) return undefined;
+    if (this.viewed) return this.viewed;
     if (!this.sorted) {
       this.order.sort();
       this.sorted = true;
     }
     const terminals = this.order.map((t) => this.current.get(t) ?? okEntry(t));
-    return { at: new Date(this.lastNow).toISOString(), terminals, incidents: this.incidents };
+    this.viewed = { at: new Date(this.lastNow).toISOString(), terminals, incidents: this.incidents };
+    return this.viewed;
   }
 
   /** One terminal at `now` against the live baselines, when they are at most two BASELINE_MS old (else undefined). */
