@@ -83,7 +83,7 @@ const goodValue: Record<string, fc.Arbitrary<unknown>> = {
 const timestamp = fc.oneof(
   fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().replace('.000', '')),
-  fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom('Z', 'z', '.5Z', '.123Z', '.1234Z', '+08:00', ''))
+  fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom('Z', 'z', '.5Z', '.123Z', '.1234Z', '+08:00', '.131+08:00', '-05:30', '+23:59', '+24:00', '-00:60', '+0800', '+08:0', ''))
     .map(([y, mo, d, h, mi, s, z]) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:${String(s).padStart(2, '0')}${z}`),
   text,
 );
@@ -177,7 +177,7 @@ test('scanEvent() parses timestamps and numbers exactly as Date.parse and JSON.p
   );
   agree(`${base}"2026-02-30T00:00:00Z"}`);
   agree(`${base}"2026-04-31T00:00:00Z"}`);
-  for (const ts of ['2026-02-29T00:00:00Z', '2026-04-30T23:59:59.999Z', '2024-02-29T12:00:00Z', '1000-01-01T00:00:00Z']) {
+  for (const ts of ['2026-07-01T13:00:00.131+08:00', '2026-01-01T00:10:00-23:59', '2026-02-29T00:00:00Z', '2026-04-30T23:59:59.999Z', '2024-02-29T12:00:00Z', '1000-01-01T00:00:00Z']) {
     assert.ok(agree(`${base}"${ts}"}`), ts);
   }
 });
@@ -210,7 +210,7 @@ test('parseTimestamp() answers as the RFC 3339 pattern and Date.parse do', () =>
     }),
     { numRuns: 30_000 },
   );
-  for (const ts of ['2026-09-10T12:06:32Z', '2026-09-10T12:06:32.123Z', '2026-02-30T00:00:00Z', '2026-09-10T12:06:32Zabcd', '2026-09-10T12:06:32.12Z', '0999-01-01T00:00:00Z']) {
+  for (const ts of ['2026-07-01T13:00:00.131+08:00', '2026-07-01T00:00:00-05:30', '2026-03-01T00:30:00+01:00', '2026-09-10T12:06:32Z', '2026-09-10T12:06:32.123Z', '2026-02-30T00:00:00Z', '2026-09-10T12:06:32Zabcd', '2026-09-10T12:06:32.12Z', '0999-01-01T00:00:00Z']) {
     assert.equal(parseTimestamp(ts), reference(ts), ts);
   }
 });

@@ -495,9 +495,8 @@ class Scanner {
     const s = this.s;
     if (s.charCodeAt(this.p) !== 34) return NaN;
     const ms = isoUtcMs(s, this.p + 1);
-    const close = this.p + (s.charCodeAt(this.p + 20) === 90 ? 21 : 25);
-    if (Number.isNaN(ms) || s.charCodeAt(close) !== 34) return NaN;
-    this.p = close + 1;
+    if (Number.isNaN(ms) || s.charCodeAt(isoEnd) !== 34) return NaN;
+    this.p = isoEnd + 1;
     return ms;
   }
 
@@ -550,10 +549,10 @@ function two(s: string, i: number): number {
 }
 
 /**
- * Epoch ms of `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ` starting at s[i] (year 1000 on,
- * hours 00-23, seconds 00-59, days up to the month's longest; a day past the month's end rolls
- * over as Date.parse does); NaN for anything else, which Date.parse must then judge. What follows
- * the Z is the caller's to check.
+ * Epoch ms of `YYYY-MM-DDTHH:MM:SS[.sss](Z|±HH:MM)` starting at s[i] (year 1000 on, hours 00-23,
+ * seconds 00-59, days up to the month's longest, offsets up to ±23:59; a day past the month's end
+ * rolls over as Date.parse does), its end in isoEnd; NaN for anything else, which Date.parse must
+ * then judge. What follows is the caller's to check.
  */
 export function isoUtcMs(s: string, i: number): number {
   const hi = two(s, i);
@@ -574,15 +573,31 @@ export function isoUtcMs(s: string, i: number): number {
     ms = a * 10 + b;
     z += 4;
   }
-  if (s.charCodeAt(z) !== 90) return NaN;
+  let offset = 0;
+  const c = s.charCodeAt(z);
+  if (c === 90) isoEnd = z + 1;
+  else if (c === 43 || c === 45) {
+    const oh = two(s, z + 1);
+    const om = two(s, z + 4);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59 || s.charCodeAt(z + 3) !== 58) return NaN;
+    offset = (c === 43 ? 1 : -1) * (oh * 60 + om) * 60000;
+    isoEnd = z + 6;
+  } else return NaN;
   const date = ((hi * 100 + lo) * 100 + mo) * 100 + d;
   if (date !== lastDate) {
     lastDays = daysFromCivil(hi * 100 + lo, mo, d);
     lastDate = date;
   }
-  return ((lastDays * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms;
+  return ((lastDays * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms - offset;
 }
 
+/** Where the timestamp isoUtcMs() read last ended. */
+let isoEnd = 0;
+
+/** The end of the timestamp the last successful isoUtcMs() read. */
+export function isoUtcEnd(): number {
+  return isoEnd;
+}
 /** The last date seen and its day number (events come in time order, many on one day). */
 let lastDate = -1;
 let lastDays = 0;

@@ -16,7 +16,7 @@ import {
   type PosEvent,
 } from './event.ts';
 import { findPan, hasLongDigitRun } from './pan.ts';
-import { isoUtcMs } from './validate.fast.ts';
+import { isoUtcEnd, isoUtcMs } from './validate.fast.ts';
 
 export type Validation = { ok: true; event: PosEvent } | { ok: false; error: string };
 
@@ -196,10 +196,8 @@ const BODY_CHECKS: Record<string, (e: Obj) => void> = {
 /** Parses an RFC 3339 timestamp to epoch ms, or returns undefined. */
 export function parseTimestamp(ts: unknown): number | undefined {
   if (typeof ts !== 'string' || ts.length > 40) return undefined;
-  if (ts.length === (ts.charCodeAt(19) === 46 ? 24 : 20)) {
-    const fast = isoUtcMs(ts, 0); // the usual UTC forms without the regex and Date.parse
-    if (!Number.isNaN(fast)) return fast;
-  }
+  const fast = isoUtcMs(ts, 0); // the usual forms without the regex and Date.parse
+  if (!Number.isNaN(fast) && isoUtcEnd() === ts.length) return fast;
   if (!RFC3339_RE.test(ts)) return undefined;
   const ms = Date.parse(ts);
   return Number.isNaN(ms) ? undefined : ms;
