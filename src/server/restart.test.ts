@@ -12,8 +12,8 @@ import { parseRegistryJson, type DiagnosisReport, type Registry } from '../domai
 import { createEngine } from '../engine/index.ts';
 import { decodeLogRecord } from '../ingest/index.ts';
 import { openSegmentLog } from '../log/index.ts';
-import { listDiagnosisHistory, openStore, upsertRegistry } from '../store/index.ts';
-import { restoreEngine, saveEngineSnapshot } from './engine.restore.ts';
+import { getKv, listDiagnosisHistory, openStore, setKv, upsertRegistry } from '../store/index.ts';
+import { restoreEngine, saveEngineSnapshot, SNAPSHOT_KEY } from './engine.restore.ts';
 import { startServer } from './runtime.ts';
 
 const SAMPLE = '/work/shared/samples/small';
@@ -127,6 +127,14 @@ test('an engine restored from a snapshot plus the rest of the log diagnoses like
 
     const otherLog = await restoreEngine({ store, log, logId: 'jetstream:OTHER', registry });
     assert.equal(otherLog.from, 0, 'a snapshot of another log is not used');
+
+    // a snapshot of an older engine layout is not misread: the whole log is replayed instead
+    const stored = (await getKv<{ engine: Record<string, unknown> }>(store, SNAPSHOT_KEY))!;
+    await setKv(store, SNAPSHOT_KEY, { ...stored, engine: { ...stored.engine, v: 1 } });
+    const older = await restoreEngine({ store, log, logId: 'segments:test', registry });
+    assert.equal(older.from, 0, 'an older engine snapshot is not used');
+    assert.equal(older.replayed, 30_000);
+    assert.deepEqual(statuses(older.engine.diagnose(now)), statuses(expected));
   } finally {
     await log.close();
     await store.close();
