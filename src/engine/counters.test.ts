@@ -78,3 +78,17 @@ test('first()/last() of a counter outside TIMED throws; every first(C.X)/last(C.
     }
   }
 });
+
+test('many terminals with every counter: overflow pages across page slabs keep each terminal its own', () => {
+  const all = Array.from({ length: 300 }, () => new Counters());
+  const sec = 1_780_000_000;
+  all.forEach((c, k) => {
+    for (let id = COUNTERS - 1; id >= 0; id--) c.add(id as CounterId, sec + k, k + id);
+  });
+  all.forEach((c, k) => {
+    for (let id = 0; id < COUNTERS; id++) {
+      assert.equal(c.long(id as CounterId, sec + k), Math.fround(k + id), `terminal ${k} counter ${id}`);
+      if (TIMED.includes(id as CounterId)) assert.equal(c.last(id as CounterId), sec + k);
+    }
+  });
+});

@@ -66,7 +66,10 @@ const SLAB_BLOCKS = 1024;
 /** Overflow pages: PAGE_UNITS units each, chained. */
 export const PAGE_UNITS = 8;
 const PAGE = PAGE_UNITS * 8;
-const SLAB_PAGES = 4096;
+/** Pages per page slab (a power of 2; one block slab's terminals fill a few). */
+const PAGE_SHIFT = 8;
+const SLAB_PAGES = 1 << PAGE_SHIFT;
+const PAGE_MASK = SLAB_PAGES - 1;
 
 interface Slab {
   f64: Float64Array;
@@ -74,27 +77,38 @@ interface Slab {
   u32: Uint32Array;
   u16: Uint16Array;
   u8: Uint8Array;
+  /** A block slab's overflow pages, made on first use. */
+  pages: Pages | undefined;
 }
 
 function newSlab(bytes: number): Slab {
   const buf = new ArrayBuffer(bytes);
-  return { f64: new Float64Array(buf), f32: new Float32Array(buf), u32: new Uint32Array(buf), u16: new Uint16Array(buf), u8: new Uint8Array(buf) };
+  return { f64: new Float64Array(buf), f32: new Float32Array(buf), u32: new Uint32Array(buf), u16: new Uint16Array(buf), u8: new Uint8Array(buf), pages: undefined };
 }
 
 let slab: Slab | undefined;
 let nextBlock = SLAB_BLOCKS;
 
-const pageSlabs: Slab[] = [];
-/** Next link of each page (+1, 0: last), per page slab. */
-const pageNext: Uint32Array[] = [];
-let pages = 0;
+/**
+ * The overflow pages of one block slab's terminals (kept with that slab, so that they go when its
+ * terminals go): page slabs of SLAB_PAGES pages, and each page's next link (+1, 0: last).
+ */
+interface Pages {
+  slabs: Slab[];
+  next: Uint32Array[];
+  count: number;
+}
 
-function newPage(): number {
-  if (pages % SLAB_PAGES === 0) {
-    pageSlabs.push(newSlab(PAGE * SLAB_PAGES));
-    pageNext.push(new Uint32Array(SLAB_PAGES));
+function newPage(pages: Pages): number {
+  if (pages.count % SLAB_PAGES === 0) {
+    pages.slabs.push(newSlab(PAGE * SLAB_PAGES));
+    pages.next.push(new Uint32Array(SLAB_PAGES));
   }
-  return pages++;
+  return pages.count++;
+}
+
+function pagesFor(slab: Slab): Pages {
+  return (slab.pages ??= { slabs: [], next: [], count: 0 });
 }
 
 function popcount(x: number): number {
@@ -168,10 +182,11 @@ export class Counters {
       atWord = (this.o + INLINE_AT + u * 8) >> 2;
       return;
     }
+    const pages = this.s.pages!;
     let p = this.s.u32[(this.o + PAGE_AT) >> 2]! - 1;
-    for (let k = ((u - INLINE_UNITS) / PAGE_UNITS) | 0; k > 0; k--) p = pageNext[p >>> 12]![p & 4095]! - 1;
-    atSlab = pageSlabs[p >>> 12]!;
-    atWord = ((p & 4095) * PAGE + ((u - INLINE_UNITS) % PAGE_UNITS) * 8) >> 2;
+    for (let k = ((u - INLINE_UNITS) / PAGE_UNITS) | 0; k > 0; k--) p = pages.next[p >>> PAGE_SHIFT]![p & PAGE_MASK]! - 1;
+    atSlab = pages.slabs[p >>> PAGE_SHIFT]!;
+    atWord = ((p & PAGE_MASK) * PAGE + ((u - INLINE_UNITS) % PAGE_UNITS) * 8) >> 2;
   }
 
   /** Points atSlab/atWord at counter `id`, making room for it when `create`; false when absent. */
@@ -221,14 +236,15 @@ export class Counters {
     const u32 = this.s.u32;
     const have = INLINE_UNITS + Math.ceil(Math.max(0, this.s.u8[this.o + UNITS_AT]! - INLINE_UNITS) / PAGE_UNITS) * PAGE_UNITS;
     if (units <= have) return;
-    const page = newPage() + 1;
+    const pages = pagesFor(this.s);
+    const page = newPage(pages) + 1;
     if (have === INLINE_UNITS) {
       u32[(this.o + PAGE_AT) >> 2] = page;
       return;
     }
     let p = u32[(this.o + PAGE_AT) >> 2]! - 1;
-    while (pageNext[p >>> 12]![p & 4095]! !== 0) p = pageNext[p >>> 12]![p & 4095]! - 1;
-    pageNext[p >>> 12]![p & 4095] = page;
+    while (pages.next[p >>> PAGE_SHIFT]![p & PAGE_MASK]! !== 0) p = pages.next[p >>> PAGE_SHIFT]![p & PAGE_MASK]! - 1;
+    pages.next[p >>> PAGE_SHIFT]![p & PAGE_MASK] = page;
   }
 
   add(id: CounterId, sec: number, amount = 1): void {
