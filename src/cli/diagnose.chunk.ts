@@ -3,6 +3,7 @@
 // the line pool (src/ingest/line-pool.ts): in-thread it returns the events themselves; in a worker,
 // the engine's view of each event (engineView) as a shape-coded value stream (diagnose.shape.ts),
 // which the main thread turns back into objects without parsing JSON again.
+import { isAscii } from 'node:buffer';
 import { scanEvent, scanEventTokens, validateParsed, type PosEvent } from '../domain/index.ts';
 import { UNREAD_FIELDS } from '../engine/index.ts';
 import { DEFAULT_MAX_LINE_BYTES, lineTooLong, type LineChunk } from '../ingest/index.ts';
@@ -124,6 +125,11 @@ export function digestChunk(text: string, startsFile: boolean, form: DigestForm 
   return { events, keys, invalid: out.invalid, lines: index };
 }
 
+/** The chunk's text: ASCII (the usual case) decoded as Latin-1, which is the same and twice as fast. */
+export function chunkText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 /** Options of the line-pool task: the digest's form ('shapes' in workers, 'events' in-thread) and the scanner switch. */
 export interface DigestOptions {
   form?: DigestForm;
@@ -133,7 +139,7 @@ export interface DigestOptions {
 /** The line-pool task (src/ingest/line-pool.ts). */
 export function digest(chunk: LineChunk, options: unknown): { result: ChunkDigest; transfer: ArrayBuffer[] } {
   const o = (options ?? {}) as DigestOptions;
-  const result = digestChunk(chunk.bytes.toString('utf8'), chunk.startsFile, o.form ?? 'events', o.fast ?? true);
+  const result = digestChunk(chunkText(chunk.bytes), chunk.startsFile, o.form ?? 'events', o.fast ?? true);
   const transfer = [result.keys.buffer as ArrayBuffer];
   if (!Array.isArray(result.events)) transfer.push(result.events.nums.buffer as ArrayBuffer);
   return { result, transfer };

@@ -25,7 +25,9 @@ function safeKey(k: string): boolean {
  * (field and value kind), so a shape is found without building its text per event.
  */
 interface ShapeNode {
-  next: (ShapeNode | undefined)[];
+  /** Children and their step codes (field gid * 8 + value kind); most nodes have one or two. */
+  codes: number[];
+  kids: ShapeNode[];
   /** The shape text up to here; `done` with the envelope's end. */
   sig: string;
   done: string;
@@ -35,11 +37,12 @@ interface ShapeNode {
 }
 
 const KIND_CODES = 'snTFzA';
-const roots = new Map<object | undefined, ShapeNode>();
+/** Per skip list: the trie's root, and per field gid whether the field is left out. */
+const roots = new Map<object | undefined, { root: ShapeNode; skipped: boolean[] }>();
 let encoders = 0;
 
 function node(sig: string, envelopeEnd: string): ShapeNode {
-  return { next: [], sig, done: sig + envelopeEnd, stamp: -1, id: 0 };
+  return { codes: [], kids: [], sig, done: sig + envelopeEnd, stamp: -1, id: 0 };
 }
 
 const ENVELOPE_STRINGS = ['v', 'id', 'type', 'terminal', 'ts'] as const;
@@ -52,6 +55,9 @@ export class ShapeEncoder {
   private readonly strIndex = new Map<string, number>();
   private readonly shapeIndex = new Map<string, number>();
   private readonly stamp = encoders++;
+  /** Per field gid: the last string added for it and its index (enums and versions repeat). */
+  private readonly lastStr: (string | undefined)[] = [];
+  private readonly lastIdx: number[] = [];
 
   /**
    * Adds a scanned event (src/domain scanEventTokens) without its top-level keys in `skip`: the
@@ -61,14 +67,15 @@ export class ShapeEncoder {
     const nums = this.nums;
     const at = nums.length;
     nums.push(0);
-    let root = roots.get(skip);
-    if (root === undefined) {
+    let trie = roots.get(skip);
+    if (trie === undefined) {
       let sig = '';
       for (const k of ENVELOPE_STRINGS) if (skip[k] !== true) sig += k + SEP + (k === 'v' ? 'n' : 's') + SEP;
-      root = node(sig, skip['tsMs'] === true ? '' : `tsMs${SEP}n${SEP}`);
-      roots.set(skip, root);
+      trie = { root: node(sig, skip['tsMs'] === true ? '' : `tsMs${SEP}n${SEP}`), skipped: [] };
+      roots.set(skip, trie);
     }
-    let n: ShapeNode = root;
+    const skipped = trie.skipped;
+    let n: ShapeNode = trie.root;
     if (skip['v'] !== true) nums.push(1);
     if (skip['id'] !== true) nums.push(this.str(e.id));
     if (skip['type'] !== true) nums.push(this.str(e.type));
@@ -77,7 +84,9 @@ export class ShapeEncoder {
     const { fields, marks, values } = e;
     for (let i = 0; i < e.count; i++) {
       const f = fields[i]!;
-      if (f.top && skip[f.name] === true) continue;
+      let out = skipped[f.gid];
+      if (out === undefined) skipped[f.gid] = out = f.top && skip[f.name] === true;
+      if (out) continue;
       const mark = marks[i]!;
       let kind: number;
       if (mark === TOKEN_OPEN) kind = 6;
@@ -86,7 +95,13 @@ export class ShapeEncoder {
         const v = values[i];
         if (typeof v === 'string') {
           kind = 0;
-          nums.push(this.str(v));
+          if (v === this.lastStr[f.gid]) nums.push(this.lastIdx[f.gid]!);
+          else {
+            const s = this.str(v);
+            this.lastStr[f.gid] = v;
+            this.lastIdx[f.gid] = s;
+            nums.push(s);
+          }
         } else if (typeof v === 'number') {
           kind = 1;
           nums.push(v);
@@ -101,11 +116,15 @@ export class ShapeEncoder {
         }
       }
       const code = f.gid * 8 + kind;
-      let child: ShapeNode | undefined = n.next[code];
+      const codes = n.codes;
+      let k = 0;
+      while (k < codes.length && codes[k] !== code) k++;
+      let child: ShapeNode | undefined = n.kids[k];
       if (child === undefined) {
         const piece = kind === 6 ? f.name + SEP + '{' : kind === 7 ? '}' + SEP : f.name + SEP + KIND_CODES[kind] + SEP;
         child = node(n.sig + piece, n.done.slice(n.sig.length));
-        n.next[code] = child;
+        codes.push(code);
+        n.kids.push(child);
       }
       n = child;
     }

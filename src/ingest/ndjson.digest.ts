@@ -2,6 +2,7 @@
 // the ingestor's own decodeLine and answers with what the main thread needs, as compact arrays —
 // where each valid line lies in the chunk's bytes (the log stores the line as it came), its
 // terminal and id for duplicates, its tsMs — and the invalid lines with their reason.
+import { isAscii } from 'node:buffer';
 import { DEFAULT_MAX_LINE_BYTES, decodeLine } from './event.decode.ts';
 import type { LineChunk } from './line-pool.ts';
 
@@ -49,9 +50,9 @@ function digestLine(text: string, start: number, end: number, index: number, bom
 
 /** Calls `each(text, byteStart, byteEnd, index)` for every line of the chunk. */
 export function forEachLine(bytes: Buffer, each: (text: string, start: number, end: number, index: number) => void): void {
-  const text = bytes.toString('utf8');
   let index = 0;
-  if (text.length === bytes.length) {
+  if (isAscii(bytes)) {
+    const text = bytes.toString('latin1'); // the same as UTF-8 for ASCII, and twice as fast
     // ASCII: character offsets are byte offsets, one decode for the whole chunk
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
