@@ -6,184 +6,17 @@
 // makes it answer undefined, and the caller takes the full path (JSON.parse + validateParsed),
 // which accepts or refuses with its usual message. What it accepts equals the full path's event:
 // same keys in the same order, same values, `tsMs` last.
-import {
-  BOOT_REASONS,
-  ENTRY_MODES,
-  EVENT_TYPES,
-  MTIS,
-  NET_TYPES,
-  PRINTER_STATES,
-  REPORT_CHANNELS,
-  SELF_TEST,
-  SYMPTOMS,
-  UPDATE_COMPONENTS,
-  UPDATE_STATUSES,
-  type PosEvent,
-} from './event.ts';
+import { EVENT_TYPES, type PosEvent } from './event.ts';
+import { APP_REF, APPS, BIN, BODIES, BOOL, CODE, CODE_BIT, CURRENCY, ENUM, ENVELOPE_VALUES, INT, NUM, OBJ, RC, STAN, STR, SUB, type Field, type ScanField, type Table } from './validate.fields.ts';
+import { isoUtcEnd, isoUtcMs } from './validate.time.ts';
 
-/** Value kinds of the fields the scanner knows (the rules are validate.ts's). */
-const STR = 0; // string of at most `max` characters
-const ENUM = 1; // one of `list`
-const NUM = 2; // finite number within [min, max]
-const INT = 3; // integer >= 0
-const BOOL = 4;
-const OBJ = 5; // object of `sub` fields
-const APPS = 6; // array of name@version
-const STAN = 7; // integer >= 0 or string of at most 12 characters
-const RC = 8; // two letters/digits or null
-const BIN = 9; // 6-8 digits
-const CURRENCY = 10; // three upper-case letters
-const CODE = 11; // upper-case code
-const APP_REF = 12; // name@version, at most 200 characters
-
-/** A field the scanner knows, as the token stream (scanEventTokens) names it. */
-export interface ScanField {
-  readonly name: string;
-  /** Unique among all fields of all tables. */
-  readonly gid: number;
-  /** A member of the event itself (not of a nested object). */
-  readonly top: boolean;
-}
-
-interface Field extends ScanField {
-  /** `"name":` as it appears in the line. */
-  q: string;
-  /** The name's first character code (a cheap first test). */
-  c1: number;
-  name: string;
-  kind: number;
-  /** Position in its table, and its bit in the set of fields seen. */
-  at: number;
-  bit: number;
-  max: number;
-  min: number;
-  list: readonly string[];
-  sub: Field[];
-  /** Index of an OBJ field's table in SUB. */
-  table: number;
-}
-
-let gids = 0;
-
-function fields(spec: [name: string, kind: number, a?: number | readonly string[] | Field[], b?: number][], top = false): Field[] {
-  return spec.map(([name, kind, a, b], i) => ({
-    gid: gids++,
-    top,
-    q: `"${name}":`,
-    c1: name.charCodeAt(0),
-    name,
-    kind,
-    at: i,
-    bit: 1 << i,
-    max: kind === NUM ? (b ?? Infinity) : typeof a === 'number' ? a : 0,
-    min: kind === NUM ? (a as number) : 0,
-    list: kind === ENUM ? (a as readonly string[]) : [],
-    sub: kind === OBJ ? (a as Field[]) : [],
-    table: -1,
-  }));
-}
-
-const HEARTBEAT = fields([
-  ['net', OBJ, fields([['type', ENUM, NET_TYPES], ['carrier', STR, 64], ['rssi_dbm', NUM, -140, 0], ['host_rtt_ms', NUM, 0], ['dns_ok', BOOL]])],
-  ['battery', OBJ, fields([['level_pct', NUM, 0, 100], ['charging', BOOL], ['health_pct', NUM, 0, 100]])],
-  ['env', OBJ, fields([['temp_c', NUM, -100, 200], ['humidity_pct', NUM, 0, 100]])],
-  ['printer', ENUM, PRINTER_STATES],
-  ['mem_free_mb', NUM, 0],
-  ['storage_free_mb', NUM, 0],
-  ['versions', OBJ, fields([['firmware', STR, 64], ['app', STR, 64]])],
-  ['apps', APPS],
-  ['reader', OBJ, fields([['chip', ENUM, SELF_TEST], ['contactless', ENUM, SELF_TEST], ['magstripe', ENUM, SELF_TEST]])],
-  ['screen', ENUM, SELF_TEST],
-  ['keypad', ENUM, SELF_TEST],
-  ['tamper', BOOL],
-  ['uptime_s', NUM, 0],
-], true);
-
-const TXN = fields([
-  ['mti', ENUM, MTIS],
-  ['stan', STAN],
-  ['entry', ENUM, ENTRY_MODES],
-  ['amount', INT],
-  ['currency', CURRENCY],
-  ['rc', RC],
-  ['timeout', BOOL],
-  ['latency_ms', NUM, 0],
-  ['operator', STR, 64],
-  ['bin', BIN],
-  ['merchant', STR, 64],
-], true);
-
-const ERROR = fields([['code', CODE], ['message', STR, 1000], ['entry', ENUM, ENTRY_MODES], ['app', APP_REF], ['operator', STR, 64]], true);
-const BOOT = fields([['reason', ENUM, BOOT_REASONS]], true);
-const UPDATE = fields([['component', ENUM, UPDATE_COMPONENTS], ['from', STR, 64], ['to', STR, 64], ['status', ENUM, UPDATE_STATUSES], ['reason', STR, 1000], ['campaign', STR, 128]], true);
-const REPORT = fields([['symptom', ENUM, SYMPTOMS], ['text', STR, 2000], ['channel', ENUM, REPORT_CHANNELS]], true);
+export type { ScanField } from './validate.fields.ts';
 
 /** Powers of ten that doubles hold exactly (m / 10^k is then correctly rounded, as JSON.parse is). */
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 /** Strings with this many digits might hold a card number: the full path decides. */
 const PAN_DIGITS = 13;
 const BAIL = Symbol('bail');
-const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-type Build = (v: unknown[]) => Record<string, unknown>;
-
-/**
- * One object-literal function per table and set of fields seen, for members that came in the
- * table's order (the usual case): the objects then have the same few hidden classes as JSON.parse's
- * and are built without a keyed store per member. `envelope`: the event's own keys around them.
- */
-class Builders {
-  private readonly byMask = new Map<number, Build>();
-  private lastMask = -1;
-  private last: Build | undefined;
-  constructor(private readonly table: Field[], readonly envelope: boolean) {}
-
-  get(mask: number): Build {
-    if (mask === this.lastMask) return this.last!;
-    let b = this.byMask.get(mask);
-    if (b === undefined) {
-      const parts = this.envelope ? ['v: 1', 'id: e[0]', 'type: e[1]', 'terminal: e[2]', 'ts: e[3]'] : [];
-      for (const f of this.table) if ((mask & f.bit) !== 0) parts.push(`${JSON.stringify(f.name)}: v[${f.at}]`);
-      if (this.envelope) parts.push('tsMs: e[4]');
-      b = new Function('e', `return function (v) { return { ${parts.join(', ')} }; };`)(ENVELOPE_VALUES) as Build;
-      this.byMask.set(mask, b);
-    }
-    this.lastMask = mask;
-    this.last = b;
-    return b;
-  }
-}
-
-/** The envelope's values of the event being scanned: id, type, terminal, ts, tsMs. */
-const ENVELOPE_VALUES: unknown[] = [undefined, undefined, undefined, undefined, undefined];
-
-interface Table {
-  fields: Field[];
-  builders: Builders;
-  /** Values of the members found, by field position (reused: one table is never nested in itself). */
-  values: unknown[];
-  /** The members of the object being scanned, in line order, once they left the table's order. */
-  order: Field[];
-}
-
-function table(fs: Field[], envelope: boolean): Table {
-  for (const f of fs) if (f.kind === OBJ) subTables.set(f, table(f.sub, false));
-  return { fields: fs, builders: new Builders(fs, envelope), values: fs.map(() => undefined), order: [] };
-}
-
-const subTables = new Map<Field, Table>();
-const BODIES: Record<string, Table> = {
-  heartbeat: table(HEARTBEAT, true),
-  txn: table(TXN, true),
-  error: table(ERROR, true),
-  boot: table(BOOT, true),
-  update: table(UPDATE, true),
-  report: table(REPORT, true),
-};
-const CODE_BIT = ERROR[0]!.bit;
-for (const t of subTables.values()) for (const f of t.fields) if (f.kind === OBJ) throw new Error('nested tables go one level deep');
-const SUB: Table[] = [];
-for (const fs of [HEARTBEAT, TXN, ERROR, BOOT, UPDATE, REPORT]) for (const f of fs) if (f.kind === OBJ) f.table = SUB.push(subTables.get(f)!) - 1;
 
 /** Marks of the token stream: a value, the start of a nested object, its end. */
 export const TOKEN_VALUE = 0;
@@ -495,8 +328,9 @@ class Scanner {
     const s = this.s;
     if (s.charCodeAt(this.p) !== 34) return NaN;
     const ms = isoUtcMs(s, this.p + 1);
-    if (Number.isNaN(ms) || s.charCodeAt(isoEnd) !== 34) return NaN;
-    this.p = isoEnd + 1;
+    const end = isoUtcEnd();
+    if (Number.isNaN(ms) || s.charCodeAt(end) !== 34) return NaN;
+    this.p = end + 1;
     return ms;
   }
 
@@ -540,75 +374,6 @@ class Scanner {
     }
     return o;
   }
-}
-
-function two(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
-
-/**
- * Epoch ms of `YYYY-MM-DDTHH:MM:SS[.sss](Z|±HH:MM)` starting at s[i] (year 1000 on, hours 00-23,
- * seconds 00-59, days up to the month's longest, offsets up to ±23:59; a day past the month's end
- * rolls over as Date.parse does), its end in isoEnd; NaN for anything else, which Date.parse must
- * then judge. What follows is the caller's to check.
- */
-export function isoUtcMs(s: string, i: number): number {
-  const hi = two(s, i);
-  const lo = two(s, i + 2);
-  const mo = two(s, i + 5);
-  const d = two(s, i + 8);
-  const h = two(s, i + 11);
-  const mi = two(s, i + 14);
-  const sec = two(s, i + 17);
-  if (hi < 10 || lo < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS_IN_MONTH[mo]! || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return NaN;
-  if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 84 || s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return NaN;
-  let ms = 0;
-  let z = i + 19;
-  if (s.charCodeAt(z) === 46) {
-    const a = two(s, z + 1);
-    const b = s.charCodeAt(z + 3) - 48;
-    if (a < 0 || b < 0 || b > 9) return NaN;
-    ms = a * 10 + b;
-    z += 4;
-  }
-  let offset = 0;
-  const c = s.charCodeAt(z);
-  if (c === 90) isoEnd = z + 1;
-  else if (c === 43 || c === 45) {
-    const oh = two(s, z + 1);
-    const om = two(s, z + 4);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59 || s.charCodeAt(z + 3) !== 58) return NaN;
-    offset = (c === 43 ? 1 : -1) * (oh * 60 + om) * 60000;
-    isoEnd = z + 6;
-  } else return NaN;
-  const date = ((hi * 100 + lo) * 100 + mo) * 100 + d;
-  if (date !== lastDate) {
-    lastDays = daysFromCivil(hi * 100 + lo, mo, d);
-    lastDate = date;
-  }
-  return ((lastDays * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms - offset;
-}
-
-/** Where the timestamp isoUtcMs() read last ended. */
-let isoEnd = 0;
-
-/** The end of the timestamp the last successful isoUtcMs() read. */
-export function isoUtcEnd(): number {
-  return isoEnd;
-}
-/** The last date seen and its day number (events come in time order, many on one day). */
-let lastDate = -1;
-let lastDays = 0;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (a day past the month's end rolls over, as Date.UTC does). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  if (m <= 2) y--;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
-  return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
 const scanner = new Scanner();

@@ -16,7 +16,7 @@ import {
   type PosEvent,
 } from './event.ts';
 import { findPan, hasLongDigitRun } from './pan.ts';
-import { isoUtcEnd, isoUtcMs } from './validate.fast.ts';
+import { isoUtcEnd, isoUtcMs } from './validate.time.ts';
 
 export type Validation = { ok: true; event: PosEvent } | { ok: false; error: string };
 
