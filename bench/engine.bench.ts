@@ -1,12 +1,13 @@
 // Engine figures: (a) `posops diagnose` events/s on ../shared/samples/medium (small when medium
 // is absent) against JSON.parse alone on the same lines in the same run; (b) heap per terminal
-// at 1,000,000 terminals fed a realistic mix; (c) heartbeats / transactions after a fault's onset
+// at 1,000,000 terminals fed a realistic mix, and with two days of medium's history copied 20
+// times; (c) heartbeats / transactions after a fault's onset
 // until the diagnosis appears. Heap figures need --expose-gc (npm run bench passes it).
 import { access, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { diagnoseFilesWithStats } from '../src/cli/diagnose.ts';
-import { defaultLineWorkers as defaultWorkers } from '../src/ingest/index.ts';
-import type { PosEvent } from '../src/domain/index.ts';
+import { decodeItem, defaultLineWorkers as defaultWorkers } from '../src/ingest/index.ts';
+import { parseRegistryJson, type PosEvent } from '../src/domain/index.ts';
 import { createEngine } from '../src/engine/index.ts';
 import { at, error, heartbeat, merged, registry, shopDays, terminal, txn } from '../src/engine/test-builders.ts';
 import type { BenchResult } from './run.ts';
@@ -115,6 +116,62 @@ export async function heapPerTerminal(n: number): Promise<BenchResult[]> {
   ];
 }
 
+/**
+ * Memory per terminal with a realistic history: medium's fleet copied `copies` times (terminal ids
+ * renamed), each copy fed medium's two days of events in arrival order, the fleet incidents asked
+ * every 5 simulated minutes (as a server's live view does; the correlator prunes its marks then).
+ */
+export async function historyPerTerminal(copies: number): Promise<BenchResult[]> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const dir = SAMPLES.find((d) => d.includes('medium'))!;
+  const name = 'total per terminal with two days of history';
+  if (!gc) return [{ name, value: NaN, unit: 'B', note: 'run with node --expose-gc (npm run bench does)' }];
+  if (!(await exists(`${dir}events.ndjson`))) return [{ name, value: NaN, unit: 'B', note: `no sample in ${dir}` }];
+  const base = parseRegistryJson(await readFile(`${dir}fleet.json`, 'utf8')).registry;
+  const reg = { ...base, terminals: base.terminals.flatMap((t) => Array.from({ length: copies }, (_, k) => ({ ...t, terminal: `${t.terminal}-${k}` }))) };
+  const events: PosEvent[] = [];
+  for (const line of (await readFile(`${dir}events.ndjson`, 'utf8')).split('\n')) {
+    if (!line) continue;
+    const d = decodeItem(line);
+    if (d.ok) events.push(d.event as PosEvent);
+  }
+  await settle(gc);
+  const before = process.memoryUsage();
+  const engine = createEngine({ registry: reg });
+  // the copies' ids are made while feeding (as parsed events bring them); the engine keeps one each
+  const names = new Map<string, string[]>();
+  const started = performance.now();
+  let now = 0;
+  let asked = 0;
+  let next = 0;
+  for (const e of events) {
+    let ns = names.get(e.terminal);
+    if (!ns) names.set(e.terminal, (ns = Array.from({ length: copies }, (_, k) => `${e.terminal}-${k}`)));
+    for (let k = 0; k < copies; k++) engine.observe({ ...e, terminal: ns[k]! } as PosEvent);
+    now = Math.max(now, e.tsMs);
+    if (now >= next) {
+      engine.incidents(now);
+      asked++;
+      next = now + 5 * 60_000;
+    }
+  }
+  const feedMs = performance.now() - started;
+  names.clear();
+  await settle(gc);
+  const after = process.memoryUsage();
+  const n = reg.terminals.length;
+  const heap = (after.heapUsed - before.heapUsed) / n;
+  const external = (after.external - before.external) / n;
+  const incidents = engine.incidents(now).length; // keeps the engine alive until here
+  const count = n.toLocaleString('en-US');
+  const fed = `${count} terminals (medium's ${base.terminals.length} x ${copies}), ${(events.length * copies).toLocaleString('en-US')} events in ${Math.round(feedMs / 1000)} s, incidents asked ${asked} times (${incidents} at the end)`;
+  return [
+    { name: 'heap per terminal with two days of history', value: heap, unit: 'B', note: fed },
+    { name: 'off-heap per terminal with two days of history', value: external, unit: 'B', note: 'external delta' },
+    { name, value: heap + external, unit: 'B', note: 'heap + off-heap; target <= 1024' },
+  ];
+}
+
 export type Fault = 'chip reader' | 'offline' | 'crash loop';
 const CAUSE: Record<Fault, string> = { 'chip reader': 'hw.chip_reader', offline: 'net.offline', 'crash loop': 'sw.crash_loop' };
 
@@ -156,6 +213,7 @@ export function timeToDetect(fault: Fault): BenchResult {
 export async function run(): Promise<BenchResult[]> {
   const rows = await speed();
   rows.push(...(await heapPerTerminal(1_000_000)));
+  rows.push(...(await historyPerTerminal(20)));
   for (const f of ['chip reader', 'offline', 'crash loop'] as Fault[]) rows.push(timeToDetect(f));
   return rows;
 }
