@@ -70,6 +70,8 @@ const PAGE = PAGE_UNITS * 8;
 const PAGE_SHIFT = 8;
 const SLAB_PAGES = 1 << PAGE_SHIFT;
 const PAGE_MASK = SLAB_PAGES - 1;
+/** Operator records (16 bytes) per overflow page. */
+const OPS_PER_PAGE = PAGE / 16;
 
 interface Slab {
   f64: Float64Array;
@@ -337,6 +339,64 @@ export class Counters {
     if (!this.locate(id, false)) return 0;
     const w = this.timesWord();
     return atSlab.u32[w + word - 2]!;
+  }
+
+  /**
+   * Points atSlab/atWord at operator slot `i` of the chain of pages from `first` (a page + 1; 0:
+   * none); false when the chain is shorter. A slot is 4 u32: name id + 1 (0: empty), transactions,
+   * read failures, input errors x 2.
+   */
+  private opSlot(first: number, i: number): boolean {
+    if (first === 0) return false;
+    const pages = this.s.pages!;
+    let p = first - 1;
+    for (let k = (i / OPS_PER_PAGE) | 0; k > 0; k--) {
+      const n = pages.next[p >>> PAGE_SHIFT]![p & PAGE_MASK]!;
+      if (n === 0) return false;
+      p = n - 1;
+    }
+    atSlab = pages.slabs[p >>> PAGE_SHIFT]!;
+    atWord = ((p & PAGE_MASK) * PAGE + (i % OPS_PER_PAGE) * 16) >> 2;
+    return true;
+  }
+
+  /**
+   * Adds to the operator record of name id `id` in the chain from `first`, making one (a page more
+   * every OPS_PER_PAGE) while there are fewer than `max`; returns the chain's first page + 1.
+   */
+  protected addOperator(first: number, id: number, txn: number, readFail: number, input2: number, max: number): number {
+    let i = 0;
+    for (; i < max; i++) {
+      if (!this.opSlot(first, i)) break;
+      const u = atSlab.u32;
+      const w = atWord;
+      const have = u[w]!;
+      if (have !== 0 && have !== id + 1) continue;
+      u[w] = id + 1;
+      u[w + 1] = u[w + 1]! + txn;
+      u[w + 2] = u[w + 2]! + readFail;
+      u[w + 3] = u[w + 3]! + input2;
+      return first;
+    }
+    if (i === max) return first;
+    // the chain ends before slot i: one more page (pages are never reused, so it is zeroed)
+    const pages = pagesFor(this.s);
+    const page = newPage(pages) + 1;
+    if (first === 0) first = page;
+    else {
+      let p = first - 1;
+      while (pages.next[p >>> PAGE_SHIFT]![p & PAGE_MASK]! !== 0) p = pages.next[p >>> PAGE_SHIFT]![p & PAGE_MASK]! - 1;
+      pages.next[p >>> PAGE_SHIFT]![p & PAGE_MASK] = page;
+    }
+    return this.addOperator(first, id, txn, readFail, input2, max);
+  }
+
+  /** Operator slot `i` of the chain from `first` as [name id, transactions, read failures, input errors x 2]; undefined when empty. */
+  protected operatorAt(first: number, i: number): [number, number, number, number] | undefined {
+    if (!this.opSlot(first, i)) return undefined;
+    const u = atSlab.u32;
+    const w = atWord;
+    return u[w] === 0 ? undefined : [u[w]! - 1, u[w + 1]!, u[w + 2]!, u[w + 3]!];
   }
 
   /** Whether the terminal sent anything in hour slot `slot` of the activity ring (1) or not (0). */

@@ -52,51 +52,33 @@ export class TerminalState extends Counters {
   name = '';
   health: Health | undefined = undefined;
   /**
-   * The operators (cashiers) seen, at most 16: one record, or for several one flat list of
-   * [name, transactions, read failures, input errors x 2, ...] (no object per operator).
+   * The operators (cashiers) seen, at most 16, in first-seen order: records of name id and counts
+   * in overflow pages of the terminal's slab (see Counters.addOperator); this is the first page + 1
+   * (0: none), so a terminal holds no array or object per operator.
    */
-  private ops: Operator | (string | number)[] | undefined = undefined;
+  private ops = 0;
   private rare: Rare | undefined = undefined;
 
   /** The operators seen (a fresh list of fresh records: read it, changing it changes nothing). */
   get operators(): OperatorStats[] | undefined {
-    const ops = this.ops;
-    if (ops === undefined) return undefined;
-    if (!Array.isArray(ops)) return [{ name: ops.name, txn: ops.txn, readFail: ops.readFail, input: ops.input2 / 2 }];
+    if (this.ops === 0) return undefined;
     const out: OperatorStats[] = [];
-    for (let i = 0; i < ops.length; i += 4) out.push({ name: ops[i] as string, txn: ops[i + 1] as number, readFail: ops[i + 2] as number, input: (ops[i + 3] as number) / 2 });
+    for (let i = 0; i < MAX_OPERATORS; i++) {
+      const r = this.operatorAt(this.ops, i);
+      if (r === undefined) break;
+      out.push({ name: OPERATOR_NAMES[r[0]]!, txn: r[1], readFail: r[2], input: r[3] / 2 });
+    }
     return out;
   }
 
   set operators(list: OperatorStats[] | undefined) {
-    this.ops = undefined;
+    if (this.ops !== 0) throw new Error('operators are set once, on a fresh state (snapshot restore)');
     for (const o of list ?? []) this.countOperator(o.name, o.txn, o.readFail, Math.round(o.input * 2));
   }
 
   /** Adds to operator `name`'s counts (a new operator while there are fewer than 16); input errors count 2, a PIN error 1. */
   countOperator(name: string, txn: number, readFail: number, input2: number): void {
-    const ops = this.ops;
-    if (ops === undefined) {
-      this.ops = new Operator(intern(name), txn, readFail, input2);
-      return;
-    }
-    if (!Array.isArray(ops)) {
-      if (ops.name === name) {
-        ops.txn += txn;
-        ops.readFail += readFail;
-        ops.input2 += input2;
-      } else this.ops = [ops.name, ops.txn, ops.readFail, ops.input2, intern(name), txn, readFail, input2];
-      return;
-    }
-    for (let i = 0; i < ops.length; i += 4) {
-      if (ops[i] !== name) continue;
-      ops[i + 1] = (ops[i + 1] as number) + txn;
-      ops[i + 2] = (ops[i + 2] as number) + readFail;
-      ops[i + 3] = (ops[i + 3] as number) + input2;
-      return;
-    }
-    // exact-size lists: push() would leave spare room in every one
-    if (ops.length < 16 * 4) this.ops = [...ops, intern(name), txn, readFail, input2];
+    this.ops = this.addOperator(this.ops, operatorId(name), txn, readFail, input2, MAX_OPERATORS);
   }
 
   /** The decayed counters (the state itself: one object per terminal instead of two). */
@@ -232,14 +214,19 @@ function noteArrival(s: TerminalState, e: PosEvent, arrival: number, clockCohere
   } else s.skewStreak = 0;
 }
 
-/** A terminal's only operator so far; input errors kept doubled so that counts stay integers. */
-class Operator {
-  constructor(
-    readonly name: string,
-    public txn: number,
-    public readFail: number,
-    public input2: number,
-  ) {}
+const MAX_OPERATORS = 16;
+/** Operator names by id, shared by every terminal (names repeat across a fleet: "01", "02", ...). */
+const OPERATOR_NAMES: string[] = [];
+const OPERATOR_IDS = new Map<string, number>();
+
+function operatorId(name: string): number {
+  let id = OPERATOR_IDS.get(name);
+  if (id === undefined) {
+    id = OPERATOR_NAMES.length;
+    OPERATOR_NAMES.push(name);
+    OPERATOR_IDS.set(name, id);
+  }
+  return id;
 }
 
 function foldTxn(s: TerminalState, e: TxnEvent, sec: number): void {
