@@ -18,9 +18,9 @@ export interface OperatorStats {
 export interface UpdateInfo {
   component: string;
   status: string;
-  to?: string;
-  from?: string;
-  campaign?: string;
+  to?: string | undefined;
+  from?: string | undefined;
+  campaign?: string | undefined;
   at: number;
 }
 
@@ -276,14 +276,15 @@ function foldBoot(s: TerminalState, e: BootEvent, sec: number): void {
 function foldUpdate(s: TerminalState, e: UpdateEvent, sec: number): void {
   if (e.status === 'failed') s.failedUpdates++;
   if (e.status === 'downloading') return;
-  s.updates ??= [];
-  const info: UpdateInfo = { component: e.component ?? 'app', status: e.status ?? 'installed', at: sec };
-  if (e.to) info.to = intern(e.to);
-  if (e.from) info.from = intern(e.from);
-  if (e.campaign) info.campaign = intern(e.campaign);
-  s.updates.push(info);
-  s.updates.sort((a, b) => a.at - b.at);
-  if (s.updates.length > 4) s.updates.shift();
+  // every field in the literal (one shape, no property array for fields added later), and lists
+  // of exact size (push() on an empty list reserves 17 slots)
+  const info: UpdateInfo = {
+    component: e.component ?? 'app', status: e.status ?? 'installed',
+    to: e.to ? intern(e.to) : undefined, from: e.from ? intern(e.from) : undefined, campaign: e.campaign ? intern(e.campaign) : undefined, at: sec,
+  };
+  const list = s.updates ? [...s.updates, info] : [info];
+  list.sort((a, b) => a.at - b.at);
+  s.updates = list.length > 4 ? list.slice(1) : list;
 }
 
 function foldReport(s: TerminalState, e: ReportEvent, sec: number): void {

@@ -54,9 +54,9 @@ export class UpdateTracker {
     if (e.type === 'update' && e.status === 'installed' && e.to) return this.installed(e.terminal, e.tsMs, e.component ?? 'firmware', e.to, e);
     if (!isCrash(e)) return;
     const t = this.terminal(e.terminal);
-    t.crashes.push(e.tsMs);
+    t.crashes = [...t.crashes, e.tsMs]; // exact size: push() on an empty list reserves 17 slots
     this.crashing.add(e.terminal);
-    if (t.crashes.length > MAX_CRASHES) t.crashes.sort((a, b) => a - b).shift();
+    if (t.crashes.length > MAX_CRASHES) t.crashes = t.crashes.sort((a, b) => a - b).slice(1);
     if (t.install && e.tsMs > t.install.ts) this.groups.get(t.install.key)?.crashed.add(e.terminal);
   }
 
