@@ -45,10 +45,10 @@ export const EPISODE_GAP = 6 * 3600;
 const REF_STEP = 900;
 /** Hours in the activity ring (one bit per hour: whether the terminal sent anything then). */
 export const RING_HOURS = 48;
-/** Times (float64) kept in the block; see TerminalState. */
-export const TIMES = 5;
-/** Small unsigned numbers (uint32) kept in the block for TerminalState. */
-export const SMALLS = 4;
+/** Times (float64) kept in the block; see TerminalState (0-4) and HealthState (5-12). */
+export const TIMES = 13;
+/** Small unsigned numbers (uint32) kept in the block for TerminalState (0-3) and HealthState (4-5). */
+export const SMALLS = 6;
 
 // Block layout in bytes.
 const REF_AT = TIMES * 8; // u32 reference time (s)

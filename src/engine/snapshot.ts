@@ -1,7 +1,7 @@
 // Terminal states to plain JSON and back (the slab block becomes number arrays).
 
 import type { CountersBlock } from './counters.ts';
-import { restoreHealth } from './state.heartbeat.ts';
+import { healthPlain, restoreHealth } from './state.heartbeat.ts';
 import { TerminalState } from './state.ts';
 
 type Plain = Record<string, unknown>;
@@ -10,16 +10,19 @@ type Plain = Record<string, unknown>;
  * Layout of the terminal states in a snapshot. Bump it whenever that layout changes: the engine
  * ignores a snapshot of another version (engineSnapshotUsable) and the server replays its log.
  * 2: sparse counters (present ids only), the hour ring as bits, the small numbers in the block.
+ * 3: the health record's numbers in the block (13 times, 6 small numbers), its strings under `health`.
  */
-export const STATES_VERSION = 2;
+export const STATES_VERSION = 3;
 
 /** Object fields of TerminalState (numbers live in the counters block). */
-const FIELDS = ['health', 'operators', 'reports', 'updates'] as const;
+const FIELDS = ['operators', 'reports', 'updates'] as const;
 
 export function snapshotStates(states: Map<string, TerminalState>): Record<string, Plain> {
   const out: Record<string, Plain> = {};
   for (const [t, s] of states) {
     const p: Plain = { counters: s.block() };
+    const health = healthPlain(s);
+    if (health !== undefined) p['health'] = health;
     for (const f of FIELDS) if (s[f] !== undefined) p[f] = s[f];
     if (s.bins91) p['bins91'] = [...s.bins91];
     out[t] = p;
@@ -36,7 +39,7 @@ export function restoreStates(x: unknown): Map<string, TerminalState> {
     if (rest['operators'] !== undefined) s.operators = rest['operators'] as TerminalState['operators'];
     if (rest['reports'] !== undefined) s.reports = rest['reports'] as TerminalState['reports'];
     if (rest['updates'] !== undefined) s.updates = rest['updates'] as TerminalState['updates'];
-    s.health = restoreHealth(rest['health']);
+    restoreHealth(s, rest['health']);
     s.name = t;
     s.counters.restore(counters);
     if (bins91) s.bins91 = new Map(bins91);

@@ -2,7 +2,7 @@
 // device time wins), when each non-ok value started, and version/app changes.
 
 import type { HeartbeatEvent } from '../domain/index.ts';
-import { C, type Counters } from './counters.ts';
+import { C, Counters } from './counters.ts';
 import { intern } from './intern.ts';
 
 export const HOT_C = 55;
@@ -72,50 +72,120 @@ class HealthChanges {
   appAddedAt: number | undefined = undefined;
 }
 
-/** Every field set up front: one shape for every terminal, all fields in the object itself. */
-class HealthRecord implements Health {
-  at = 0;
-  /** Latest self-test values, packed (see `test`). */
-  tests = 0;
+// Slots of the health numbers in the terminal's slab block (TerminalState keeps its own below them).
+const T_AT = 5;
+const T_RSSI = 6;
+const T_RTT = 7;
+const T_BATTERY_HEALTH = 8;
+const T_BATTERY_LEVEL = 9;
+const T_TEMP = 10;
+const T_HUMIDITY = 11;
+const T_STORAGE = 12;
+const S_TESTS = 4;
+const S_FLAGS = 5;
+/** Flags: bit (slot - T_RSSI) set when that number is known; booleans as known + value bits; a heartbeat seen. */
+const DNS_KNOWN = 1 << 8;
+const DNS_OK = 1 << 9;
+const CHARGING_KNOWN = 1 << 10;
+const CHARGING = 1 << 11;
+const HAS_HEALTH = 1 << 12;
+
+/**
+ * The health record as part of the terminal's state: its numbers (exact float64 values, with a
+ * known bit each) are in the state's slab block, its strings are fields here, the seldom fields in
+ * `x`; `health` is the state itself once a heartbeat was seen (no object per terminal).
+ */
+export class HealthState extends Counters implements Health {
   netType: string | undefined = undefined;
   carrier: string | undefined = undefined;
-  rssi: number | undefined = undefined;
-  rtt: number | undefined = undefined;
-  dnsOk: boolean | undefined = undefined;
-  batteryHealth: number | undefined = undefined;
-  batteryLevel: number | undefined = undefined;
-  charging: boolean | undefined = undefined;
-  temp: number | undefined = undefined;
-  humidity: number | undefined = undefined;
-  storageFree: number | undefined = undefined;
   firmware: string | undefined = undefined;
   app: string | undefined = undefined;
   apps: string | undefined = undefined;
   /** The seldom fields (snapshots keep them under `x`). */
   x: HealthChanges | undefined = undefined;
 
-  private get more(): HealthChanges {
+  /** The latest heartbeat's health (undefined before the first). */
+  get health(): Health | undefined {
+    return (this.small(S_FLAGS) & HAS_HEALTH) !== 0 ? this : undefined;
+  }
+
+  /** Marks the health record as present (first heartbeat, or a snapshot's). */
+  startHealth(): void {
+    this.setSmall(S_FLAGS, this.small(S_FLAGS) | HAS_HEALTH);
+  }
+
+  private num(slot: number): number | undefined {
+    return ((this.small(S_FLAGS) >>> (slot - T_RSSI)) & 1) === 1 ? this.time(slot) : undefined;
+  }
+
+  private setNum(slot: number, v: number | undefined): void {
+    const bit = 1 << (slot - T_RSSI);
+    const flags = this.small(S_FLAGS);
+    if (v === undefined) {
+      this.setSmall(S_FLAGS, flags & ~bit);
+      this.setTime(slot, 0);
+      return;
+    }
+    this.setSmall(S_FLAGS, flags | bit);
+    this.setTime(slot, v);
+  }
+
+  private bool(known: number, value: number): boolean | undefined {
+    const f = this.small(S_FLAGS);
+    return (f & known) === 0 ? undefined : (f & value) !== 0;
+  }
+
+  private setBool(known: number, value: number, v: boolean | undefined): void {
+    const f = this.small(S_FLAGS) & ~(known | value);
+    this.setSmall(S_FLAGS, v === undefined ? f : f | known | (v ? value : 0));
+  }
+
+  get at(): number { return this.time(T_AT); }
+  set at(sec: number) { this.setTime(T_AT, sec); }
+  /** Latest self-test values, packed (see `test`). */
+  get tests(): number { return this.small(S_TESTS); }
+  set tests(bits: number) { this.setSmall(S_TESTS, bits >>> 0); }
+  get rssi(): number | undefined { return this.num(T_RSSI); }
+  set rssi(v: number | undefined) { this.setNum(T_RSSI, v); }
+  get rtt(): number | undefined { return this.num(T_RTT); }
+  set rtt(v: number | undefined) { this.setNum(T_RTT, v); }
+  get batteryHealth(): number | undefined { return this.num(T_BATTERY_HEALTH); }
+  set batteryHealth(v: number | undefined) { this.setNum(T_BATTERY_HEALTH, v); }
+  get batteryLevel(): number | undefined { return this.num(T_BATTERY_LEVEL); }
+  set batteryLevel(v: number | undefined) { this.setNum(T_BATTERY_LEVEL, v); }
+  get temp(): number | undefined { return this.num(T_TEMP); }
+  set temp(v: number | undefined) { this.setNum(T_TEMP, v); }
+  get humidity(): number | undefined { return this.num(T_HUMIDITY); }
+  set humidity(v: number | undefined) { this.setNum(T_HUMIDITY, v); }
+  get storageFree(): number | undefined { return this.num(T_STORAGE); }
+  set storageFree(v: number | undefined) { this.setNum(T_STORAGE, v); }
+  get dnsOk(): boolean | undefined { return this.bool(DNS_KNOWN, DNS_OK); }
+  set dnsOk(v: boolean | undefined) { this.setBool(DNS_KNOWN, DNS_OK, v); }
+  get charging(): boolean | undefined { return this.bool(CHARGING_KNOWN, CHARGING); }
+  set charging(v: boolean | undefined) { this.setBool(CHARGING_KNOWN, CHARGING, v); }
+
+  private get changes(): HealthChanges {
     return (this.x ??= new HealthChanges());
   }
 
   get since(): Record<string, number | undefined> | undefined { return this.x?.since; }
-  set since(v: Record<string, number | undefined> | undefined) { if (v !== undefined || this.x) this.more.since = v; }
+  set since(v: Record<string, number | undefined> | undefined) { if (v !== undefined || this.x) this.changes.since = v; }
   get drainPerHour(): number | undefined { return this.x?.drainPerHour; }
-  set drainPerHour(v: number | undefined) { if (v !== undefined || this.x) this.more.drainPerHour = v; }
+  set drainPerHour(v: number | undefined) { if (v !== undefined || this.x) this.changes.drainPerHour = v; }
   get drainFromSec(): number | undefined { return this.x?.drainFromSec; }
-  set drainFromSec(v: number | undefined) { if (v !== undefined || this.x) this.more.drainFromSec = v; }
+  set drainFromSec(v: number | undefined) { if (v !== undefined || this.x) this.changes.drainFromSec = v; }
   get drainFromLevel(): number | undefined { return this.x?.drainFromLevel; }
-  set drainFromLevel(v: number | undefined) { if (v !== undefined || this.x) this.more.drainFromLevel = v; }
+  set drainFromLevel(v: number | undefined) { if (v !== undefined || this.x) this.changes.drainFromLevel = v; }
   get storageLowSince(): number | undefined { return this.x?.storageLowSince; }
-  set storageLowSince(v: number | undefined) { if (v !== undefined || this.x) this.more.storageLowSince = v; }
+  set storageLowSince(v: number | undefined) { if (v !== undefined || this.x) this.changes.storageLowSince = v; }
   get firmwareChangedAt(): number | undefined { return this.x?.firmwareChangedAt; }
-  set firmwareChangedAt(v: number | undefined) { if (v !== undefined || this.x) this.more.firmwareChangedAt = v; }
+  set firmwareChangedAt(v: number | undefined) { if (v !== undefined || this.x) this.changes.firmwareChangedAt = v; }
   get previousFirmware(): string | undefined { return this.x?.previousFirmware; }
-  set previousFirmware(v: string | undefined) { if (v !== undefined || this.x) this.more.previousFirmware = v; }
+  set previousFirmware(v: string | undefined) { if (v !== undefined || this.x) this.changes.previousFirmware = v; }
   get appAdded(): string | undefined { return this.x?.appAdded; }
-  set appAdded(v: string | undefined) { if (v !== undefined || this.x) this.more.appAdded = v; }
+  set appAdded(v: string | undefined) { if (v !== undefined || this.x) this.changes.appAdded = v; }
   get appAddedAt(): number | undefined { return this.x?.appAddedAt; }
-  set appAddedAt(v: number | undefined) { if (v !== undefined || this.x) this.more.appAddedAt = v; }
+  set appAddedAt(v: number | undefined) { if (v !== undefined || this.x) this.changes.appAddedAt = v; }
 
   /** The latest self-test values by name (unpacked on each read; reads happen at diagnosis time). */
   get test(): Record<string, string> {
@@ -128,17 +198,27 @@ class HealthRecord implements Health {
   }
 }
 
-/** A health record from its snapshot (plain JSON). */
-export function restoreHealth(plain: unknown): Health | undefined {
-  if (typeof plain !== 'object' || plain === null) return undefined;
-  const { test, x, ...rest } = plain as { test?: Record<string, string>; x?: Partial<HealthChanges> };
-  const h = Object.assign(new HealthRecord(), rest);
-  if (x) h.x = Object.assign(new HealthChanges(), x);
-  if (test) for (const [k, v] of Object.entries(test)) if (TESTS.includes(k) && v) h.tests = withTest(h.tests, TESTS.indexOf(k), v);
-  return h;
+/** The health fields a snapshot keeps besides the block (whose times and small numbers hold the rest). */
+export function healthPlain(h: HealthState): Record<string, unknown> | undefined {
+  if (h.health === undefined) return undefined;
+  return { netType: h.netType, carrier: h.carrier, firmware: h.firmware, app: h.app, apps: h.apps, x: h.x };
 }
 
-function setTest(h: HealthRecord, i: number, value: string | undefined, sec: number): void {
+/** Puts back what healthPlain() gave (the numbers come back with the block). */
+export function restoreHealth(h: HealthState, plain: unknown): void {
+  if (typeof plain !== 'object' || plain === null) return;
+  const p = plain as { netType?: string; carrier?: string; firmware?: string; app?: string; apps?: string; x?: Partial<HealthChanges> };
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? intern(v) : undefined);
+  h.netType = str(p.netType);
+  h.carrier = str(p.carrier);
+  h.firmware = str(p.firmware);
+  h.app = str(p.app);
+  h.apps = str(p.apps);
+  if (p.x) h.x = Object.assign(new HealthChanges(), p.x);
+  h.startHealth();
+}
+
+function setTest(h: HealthState, i: number, value: string | undefined, sec: number): void {
   if (value === undefined) return;
   const current = (h.tests >>> (i * 4)) & 15;
   if (current !== 0 && VALUES[current - 1] === value) return; // unchanged: the usual heartbeat
@@ -244,13 +324,14 @@ function foldEnv(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest:
 }
 
 /** Folds one heartbeat into the health record; older heartbeats only feed the counters. */
-export function fold(prev: Health | undefined, c: Counters, e: HeartbeatEvent, sec: number): Health {
-  const h = (prev ?? new HealthRecord()) as HealthRecord;
+export function fold(h: HealthState, e: HeartbeatEvent, sec: number): void {
+  const c: Counters = h;
+  h.startHealth();
   c.add(C.HB, sec);
   const latest = sec >= h.at;
   foldNet(h, c, e, sec, latest);
   foldEnv(h, c, e, sec, latest);
-  if (!latest) return h;
+  if (!latest) return;
   h.at = sec;
   // indexes into TESTS
   setTest(h, 0, e.printer, sec);
@@ -270,5 +351,4 @@ export function fold(prev: Health | undefined, c: Counters, e: HeartbeatEvent, s
     if (e.storage_free_mb < 100) h.storageLowSince ??= sec;
     else h.storageLowSince = undefined;
   }
-  return h;
 }

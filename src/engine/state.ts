@@ -2,8 +2,8 @@
 // the latest self-test values and the onsets of the changes detectors care about.
 
 import type { BootEvent, ErrorEvent, HeartbeatEvent, PosEvent, ReportEvent, TxnEvent, UpdateEvent } from '../domain/index.ts';
-import { C, Counters, RING_HOURS } from './counters.ts';
-import { fold as foldHeartbeat, type Health } from './state.heartbeat.ts';
+import { C, type Counters, RING_HOURS } from './counters.ts';
+import { fold as foldHeartbeat, HealthState } from './state.heartbeat.ts';
 import { intern } from './intern.ts';
 
 export { RING_HOURS };
@@ -47,10 +47,9 @@ interface Rare {
  * A terminal's state; its counters, hourly activity ring, the times and the small numbers below
  * are its slab block, so the object itself holds only what is not a number.
  */
-export class TerminalState extends Counters {
+export class TerminalState extends HealthState {
   /** The terminal's name; the engine gives events this one string so maps hash it once. */
   name = '';
-  health: Health | undefined = undefined;
   /**
    * The operators (cashiers) seen, at most 16, in first-seen order: records of name id and counts
    * in overflow pages of the terminal's slab (see Counters.addOperator); this is the first page + 1
@@ -166,7 +165,7 @@ export function foldEvent(s: TerminalState, e: PosEvent, sec: number, arrival: n
   switch (e.type) {
     case 'heartbeat':
       noteHeartbeatGap(s, sec);
-      s.health = foldHeartbeat(s.health, s.counters, e as HeartbeatEvent, sec);
+      foldHeartbeat(s, e as HeartbeatEvent, sec);
       break;
     case 'txn':
       foldTxn(s, e as TxnEvent, sec);
