@@ -9,7 +9,7 @@ import { diagnoseFleet, type DiagnoseInput } from './diagnose.ts';
 import { LiveDiagnosis } from './live.ts';
 import { terminalsByName } from './registry.index.ts';
 import { restoreStates, snapshotStates } from './snapshot.ts';
-import { foldEvent, TerminalState } from './state.ts';
+import { foldEvent, stateRows, TerminalState } from './state.ts';
 
 export interface Engine {
   observe(event: PosEvent): void;
@@ -57,7 +57,12 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
   const states = new Map<string, TerminalState>();
   const clock = new ArrivalClock();
   const snap = engineSnapshotUsable(opts.snapshot) ? (opts.snapshot as EngineSnapshot) : undefined;
-  const correlator: FleetCorrelator = createCorrelator(opts.registry, snap?.correlator);
+  if (snap) {
+    clock.restore(snap.clock);
+    for (const [t, s] of restoreStates(snap.states)) states.set(t, s);
+  }
+  // the states first: the correlator keeps its row numbers on them
+  const correlator: FleetCorrelator = createCorrelator(opts.registry, snap?.correlator, stateRows(states));
   let registry = opts.registry;
   let byTerminal = new Map<string, RegistryTerminal>();
   let models = new Map<string, RegistryModel>();
@@ -68,10 +73,6 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
     models = new Map(r.models.map((m) => [m.model, m]));
   };
   setRegistry(opts.registry);
-  if (snap) {
-    clock.restore(snap.clock);
-    for (const [t, s] of restoreStates(snap.states)) states.set(t, s);
-  }
 
   function input(now: number, incidents: Incident[]): DiagnoseInput {
     const all = new Map(states);

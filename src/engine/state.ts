@@ -50,6 +50,8 @@ interface Rare {
 export class TerminalState extends HealthState {
   /** The terminal's name; the engine gives events this one string so maps hash it once. */
   name = '';
+  /** The fleet correlator's row of this terminal (-1: none yet); see stateRows. */
+  row = -1;
   /**
    * The operators (cashiers) seen, at most 16, in first-seen order: records of name id and counts
    * in overflow pages of the terminal's slab (see Counters.addOperator); this is the first page + 1
@@ -294,4 +296,23 @@ function foldReport(s: TerminalState, e: ReportEvent, sec: number): void {
 
 function noteCrash(s: TerminalState, sec: number): void {
   if (s.firstCrash === 0 || sec < s.firstCrash) s.firstCrash = sec;
+}
+
+/**
+ * The correlator's row numbers kept on the engine's terminal states (the correlator then needs no
+ * Map of its own by terminal); a terminal without a state (not the engine's case) gets a Map entry.
+ */
+export function stateRows(states: Map<string, TerminalState>): { get(terminal: string): number | undefined; set(terminal: string, row: number): void } {
+  const others = new Map<string, number>();
+  return {
+    get(terminal) {
+      const s = states.get(terminal);
+      return s !== undefined && s.row >= 0 ? s.row : others.get(terminal);
+    },
+    set(terminal, row) {
+      const s = states.get(terminal);
+      if (s !== undefined) s.row = row;
+      else others.set(terminal, row);
+    },
+  };
 }

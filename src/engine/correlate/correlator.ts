@@ -7,7 +7,7 @@ import { FleetIndex } from './fleet.ts';
 import { announcedHosts, announcedMaintenance, slowHosts, unannouncedMaintenance } from './host.incidents.ts';
 import { HostTracker, type HostSnapshot } from './host.ts';
 import { IssuerTracker, type IssuerSnapshot } from './issuer.ts';
-import { LivenessTracker, livenessRows, restoreLiveness, type LivenessRow } from './liveness.ts';
+import { LivenessTracker, livenessRows, restoreLiveness, type LivenessRow, type RowIndex } from './liveness.ts';
 import { carrierOutages } from './outage.ts';
 import { UpdateTracker, type UpdateSnapshot } from './update.ts';
 
@@ -31,10 +31,13 @@ interface CorrelatorSnapshot {
 
 const CAUSE_ORDER = ['provider.maintenance', 'provider.issuer_down', 'net.host_slow', 'net.carrier_outage', 'sw.incompatible_update'];
 
-/** `snapshot`: what snapshot() returned (after a JSON round trip); anything else starts empty. */
-export function createCorrelator(registry: Registry, snapshot?: unknown): FleetCorrelator {
+/**
+ * `snapshot`: what snapshot() returned (after a JSON round trip); anything else starts empty.
+ * `rows`: where to keep each terminal's row number (the engine keeps it on its terminal state).
+ */
+export function createCorrelator(registry: Registry, snapshot?: unknown, rows?: RowIndex): FleetCorrelator {
   const fleet = new FleetIndex(registry);
-  const live = new LivenessTracker(fleet);
+  const live = new LivenessTracker(fleet, rows);
   const hosts = new HostTracker(fleet);
   const issuers = new IssuerTracker();
   const updates = new UpdateTracker(fleet);

@@ -25,6 +25,12 @@ export interface Liveness {
   netErrors: number[];
 }
 
+/** A terminal's row number by name: a Map, or the engine's own table of terminals (no second Map entry per terminal). */
+export interface RowIndex {
+  get(terminal: string): number | undefined;
+  set(terminal: string, row: number): void;
+}
+
 /**
  * The liveness rows, one per terminal, as columns in chunks of 1,024 rows (a terminal costs a Map
  * entry and 48 bytes of typed arrays, no object); network errors, which few terminals have, in a Map.
@@ -36,7 +42,7 @@ class LivenessRows {
   /** Previous and next row in the row's last-seen list (-1: none; UNLISTED: in no list). */
   private readonly links: Int32Array[] = [];
   private readonly names: string[][] = [];
-  readonly index = new Map<string, number>();
+  constructor(readonly index: RowIndex = new Map<string, number>()) {}
   /** Carrier names by number (0: none). */
   private readonly carriers: (string | undefined)[] = [undefined];
   private readonly carrierIds = new Map<string, number>();
@@ -60,6 +66,11 @@ class LivenessRows {
 
   name(row: number): string {
     return this.names[row >> 10]![row & 1023]!;
+  }
+
+  /** The terminals' names in row order (first seen first). */
+  *terminals(): Generator<string> {
+    for (let row = 0; row < this.size; row++) yield this.name(row);
   }
 
   // Rows last seen in one 5-minute bucket form a list in order of last sight (see SeenList).
@@ -161,17 +172,17 @@ export class LivenessView {
   }
 
   keys(): IterableIterator<string> {
-    return this.rows.index.keys();
+    return this.rows.terminals();
   }
 
   *[Symbol.iterator](): Generator<[string, Liveness]> {
-    for (const [t, row] of this.rows.index) yield [t, this.rows.liveness(row)];
+    for (let row = 0; row < this.rows.size; row++) yield [this.rows.name(row), this.rows.liveness(row)];
   }
 }
 
 export class LivenessTracker {
-  private readonly rows = new LivenessRows();
-  readonly terminals = new LivenessView(this.rows);
+  private readonly rows: LivenessRows;
+  readonly terminals: LivenessView;
   /** last-seen 5-minute bucket → terminals last seen then. */
   private readonly bySeen = new Map<number, SeenList>();
   /** Terminals with a recent network error. */
@@ -189,7 +200,11 @@ export class LivenessTracker {
   /** Group keys by number (the per-bucket counts are arrays indexed by it). */
   private readonly keyIds = new Map<string, number>();
 
-  constructor(private readonly fleet: FleetIndex) {}
+  /** `index`: where the rows' numbers are kept by terminal (a Map of its own when not given). */
+  constructor(private readonly fleet: FleetIndex, index?: RowIndex) {
+    this.rows = new LivenessRows(index);
+    this.terminals = new LivenessView(this.rows);
+  }
 
   observe(event: PosEvent): void {
     const ts = event.tsMs;
@@ -266,7 +281,7 @@ export class LivenessTracker {
       const prefix = `cr:${key.slice(2)}|`;
       for (const [k, members] of this.byCarrierRegion) if (k.startsWith(prefix)) yield* members;
     } else {
-      yield* this.rows.index.keys();
+      yield* this.rows.terminals();
     }
   }
 
@@ -339,7 +354,7 @@ export class LivenessTracker {
     this.seenByKey.clear();
     this.firstByKey.clear();
     this.byCarrierRegion.clear();
-    for (const [terminal, row] of this.rows.index) this.count(terminal, row, 1);
+    for (let row = 0; row < this.rows.size; row++) this.count(this.rows.name(row), row, 1);
   }
 
   private netError(terminal: string, row: number, ts: number): void {
