@@ -23,7 +23,7 @@ const EXTERNAL: CauseCode[] = ['net.carrier_outage', 'net.host_slow', 'provider.
 export interface DiagnoseInput {
   states: Map<string, TerminalState>;
   registry: Registry;
-  byTerminal: Map<string, RegistryTerminal>;
+  byTerminal: ReadonlyMap<string, RegistryTerminal>;
   models: Map<string, RegistryModel>;
   incidents: Incident[];
   observedFrom: number;

@@ -64,7 +64,7 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
   // the states first: the correlator keeps its row numbers on them
   const correlator: FleetCorrelator = createCorrelator(opts.registry, snap?.correlator, stateRows(states));
   let registry = opts.registry;
-  let byTerminal = new Map<string, RegistryTerminal>();
+  let byTerminal: ReadonlyMap<string, RegistryTerminal> = new Map();
   let models = new Map<string, RegistryModel>();
 
   const setRegistry = (r: Registry, rebuild = false): void => {

@@ -4,7 +4,7 @@ import type { Registry, RegistryTerminal } from '../../domain/index.ts';
 import { terminalsByName } from '../registry.index.ts';
 
 export class FleetIndex {
-  private terminals = new Map<string, RegistryTerminal>();
+  private terminals: ReadonlyMap<string, RegistryTerminal> = new Map();
   private byHost = new Map<string, string[]>();
   maintenance: Registry['maintenance'] = [];
 
