@@ -84,13 +84,15 @@ export function createEngine(opts: { registry: Registry; snapshot?: unknown }): 
   function observe(e: PosEvent): void {
     const arrival = clock.observe(e.tsMs, e.terminal);
     const ms = Math.abs(e.tsMs - arrival) > TRUST_TS_MS ? arrival : e.tsMs;
-    // one lookup with the event's own string; the stored name then serves the correlator's maps
+    // one lookup with the event's own string; the stored name (the registry's string when it has
+    // the terminal, so that one copy is kept) then serves the correlator's maps
     let s = states.get(e.terminal);
     if (!s) {
       s = new TerminalState();
-      s.name = e.terminal;
-      states.set(e.terminal, s);
-    } else if (!Object.isFrozen(e)) (e as { terminal: string }).terminal = s.name;
+      s.name = byTerminal.get(e.terminal)?.terminal ?? e.terminal;
+      states.set(s.name, s);
+    }
+    if (!Object.isFrozen(e)) (e as { terminal: string }).terminal = s.name;
     foldEvent(s, e, Math.floor(ms / 1000), arrival, clock.coherent);
     correlator.observe(e);
     if (live.active) live.dirty.add(s.name);
