@@ -47,8 +47,8 @@ const REF_STEP = 900;
 export const RING_HOURS = 48;
 /** Times (float64) kept in the block; see TerminalState (0-4) and HealthState (5-12). */
 export const TIMES = 13;
-/** Small unsigned numbers (uint32) kept in the block for TerminalState (0-3) and HealthState (4-5). */
-export const SMALLS = 6;
+/** Small unsigned numbers (uint32) kept in the block for TerminalState (0-3) and HealthState (4-6). */
+export const SMALLS = 7;
 
 // Block layout in bytes.
 const REF_AT = TIMES * 8; // u32 reference time (s)

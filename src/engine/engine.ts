@@ -34,7 +34,7 @@ export interface Engine {
 const TRUST_TS_MS = 6 * 3_600_000;
 
 /** Version of the engine's snapshot; a snapshot of another version is not restored (see engineSnapshotUsable). */
-const SNAPSHOT_VERSION = 3;
+const SNAPSHOT_VERSION = 4;
 
 interface EngineSnapshot {
   v: typeof SNAPSHOT_VERSION;

@@ -11,8 +11,9 @@ type Plain = Record<string, unknown>;
  * ignores a snapshot of another version (engineSnapshotUsable) and the server replays its log.
  * 2: sparse counters (present ids only), the hour ring as bits, the small numbers in the block.
  * 3: the health record's numbers in the block (13 times, 6 small numbers), its strings under `health`.
+ * 4: the health strings' profile number in the block (7 small numbers).
  */
-export const STATES_VERSION = 3;
+export const STATES_VERSION = 4;
 
 /** Object fields of TerminalState (numbers live in the counters block). */
 const FIELDS = ['operators', 'reports', 'updates'] as const;

@@ -83,6 +83,27 @@ const T_HUMIDITY = 11;
 const T_STORAGE = 12;
 const S_TESTS = 4;
 const S_FLAGS = 5;
+const S_PROFILE = 6;
+
+/**
+ * The health strings (bearer, carrier, firmware, payment app, app list) of a terminal come as one
+ * profile number: terminals share few combinations, so a terminal keeps 4 bytes, not 5 fields.
+ * Profile 0 has none; the table only grows (by the combinations seen, also on the way to one).
+ */
+type Profile = readonly [netType: string | undefined, carrier: string | undefined, firmware: string | undefined, app: string | undefined, apps: string | undefined];
+const PROFILES: Profile[] = [[undefined, undefined, undefined, undefined, undefined]];
+const PROFILE_IDS = new Map<string, number>([[JSON.stringify(PROFILES[0]), 0]]);
+
+function profileId(p: Profile): number {
+  const key = JSON.stringify(p); // undefined as null: no two profiles share a key
+  let id = PROFILE_IDS.get(key);
+  if (id === undefined) {
+    id = PROFILES.length;
+    PROFILES.push(p);
+    PROFILE_IDS.set(key, id);
+  }
+  return id;
+}
 /** Flags: bit (slot - T_RSSI) set when that number is known; booleans as known + value bits; a heartbeat seen. */
 const DNS_KNOWN = 1 << 8;
 const DNS_OK = 1 << 9;
@@ -96,11 +117,6 @@ const HAS_HEALTH = 1 << 12;
  * `x`; `health` is the state itself once a heartbeat was seen (no object per terminal).
  */
 export class HealthState extends Counters implements Health {
-  netType: string | undefined = undefined;
-  carrier: string | undefined = undefined;
-  firmware: string | undefined = undefined;
-  app: string | undefined = undefined;
-  apps: string | undefined = undefined;
   /** The seldom fields (snapshots keep them under `x`). */
   x: HealthChanges | undefined = undefined;
 
@@ -139,6 +155,29 @@ export class HealthState extends Counters implements Health {
     const f = this.small(S_FLAGS) & ~(known | value);
     this.setSmall(S_FLAGS, v === undefined ? f : f | known | (v ? value : 0));
   }
+
+  private profile(i: number): string | undefined {
+    return PROFILES[this.small(S_PROFILE)]![i];
+  }
+
+  private setProfile(i: number, v: string | undefined): void {
+    const p = PROFILES[this.small(S_PROFILE)]!;
+    if (p[i] === v) return;
+    const next = [...p] as [string | undefined, string | undefined, string | undefined, string | undefined, string | undefined];
+    next[i] = v === undefined ? undefined : intern(v);
+    this.setSmall(S_PROFILE, profileId(next));
+  }
+
+  get netType(): string | undefined { return this.profile(0); }
+  set netType(v: string | undefined) { this.setProfile(0, v); }
+  get carrier(): string | undefined { return this.profile(1); }
+  set carrier(v: string | undefined) { this.setProfile(1, v); }
+  get firmware(): string | undefined { return this.profile(2); }
+  set firmware(v: string | undefined) { this.setProfile(2, v); }
+  get app(): string | undefined { return this.profile(3); }
+  set app(v: string | undefined) { this.setProfile(3, v); }
+  get apps(): string | undefined { return this.profile(4); }
+  set apps(v: string | undefined) { this.setProfile(4, v); }
 
   get at(): number { return this.time(T_AT); }
   set at(sec: number) { this.setTime(T_AT, sec); }
@@ -208,7 +247,7 @@ export function healthPlain(h: HealthState): Record<string, unknown> | undefined
 export function restoreHealth(h: HealthState, plain: unknown): void {
   if (typeof plain !== 'object' || plain === null) return;
   const p = plain as { netType?: string; carrier?: string; firmware?: string; app?: string; apps?: string; x?: Partial<HealthChanges> };
-  const str = (v: unknown): string | undefined => (typeof v === 'string' ? intern(v) : undefined);
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   h.netType = str(p.netType);
   h.carrier = str(p.carrier);
   h.firmware = str(p.firmware);
