@@ -10,6 +10,7 @@ import { LiveDiagnosis } from './live.ts';
 import { terminalsByName } from './registry.index.ts';
 import { restoreStates, snapshotStates } from './snapshot.ts';
 import { foldEvent, stateRows, TerminalState } from './state.ts';
+import { StateTable } from './state.table.ts';
 
 export interface Engine {
   observe(event: PosEvent): void;
@@ -54,7 +55,7 @@ export function engineSnapshotUsable(snapshot: unknown): boolean {
 }
 
 export function createEngine(opts: { registry: Registry; snapshot?: unknown }): Engine {
-  const states = new Map<string, TerminalState>();
+  const states = new StateTable();
   const clock = new ArrivalClock();
   const snap = engineSnapshotUsable(opts.snapshot) ? (opts.snapshot as EngineSnapshot) : undefined;
   if (snap) {

@@ -18,7 +18,7 @@ export const STATES_VERSION = 4;
 /** Object fields of TerminalState (numbers live in the counters block). */
 const FIELDS = ['operators', 'reports', 'updates'] as const;
 
-export function snapshotStates(states: Map<string, TerminalState>): Record<string, Plain> {
+export function snapshotStates(states: Iterable<[string, TerminalState]>): Record<string, Plain> {
   const out: Record<string, Plain> = {};
   for (const [t, s] of states) {
     const p: Plain = { counters: s.block() };

@@ -302,7 +302,7 @@ function noteCrash(s: TerminalState, sec: number): void {
  * The correlator's row numbers kept on the engine's terminal states (the correlator then needs no
  * Map of its own by terminal); a terminal without a state (not the engine's case) gets a Map entry.
  */
-export function stateRows(states: Map<string, TerminalState>): { get(terminal: string): number | undefined; set(terminal: string, row: number): void } {
+export function stateRows(states: { get(terminal: string): TerminalState | undefined }): { get(terminal: string): number | undefined; set(terminal: string, row: number): void } {
   const others = new Map<string, number>();
   return {
     get(terminal) {
