@@ -62,7 +62,7 @@ function registerSessionRoutes(app: FastifyInstance, auth: Auth): void {
   });
   app.get('/api/v1/auth/me', { schema: { tags: TAGS, summary: 'Who the caller is' } }, async (request) => {
     const p = principal(request);
-    return { kind: p.kind, id: p.id, role: p.role, tenant: p.tenant, merchant: p.merchant, scopes: p.scopes };
+    return { kind: p.kind, id: p.id, role: p.role, tenant: p.tenant, merchant: p.merchant, scopes: p.scopes, must_change_password: p.mustChangePassword ?? false };
   });
   app.post<{ Body: { password: string } }>('/api/v1/auth/password', {
     bodyLimit: SMALL,

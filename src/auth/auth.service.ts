@@ -2,6 +2,7 @@
 // secrets), admit (per-address rate limit, before authentication), authorize (route rules, tenant
 // scope of `:terminal`, per-principal rate limit) and onRoute (collects the route table).
 import type { FastifyRequest, RouteOptions } from 'fastify';
+import { PosopsError } from '../domain/index.ts';
 import type { Authenticator, Credentials, Principal } from '../server/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Actor, AuthPrincipal } from './auth.types.ts';
@@ -12,6 +13,9 @@ import { checkRule, checkTerminalParam, ruleFor, ruleKey } from './policy.ts';
 import { RateLimiter, type BucketOptions } from './rate-limit.ts';
 import { TamperResponse, type TamperDeps } from './tamper.service.ts';
 import { Tenancy } from './tenancy.ts';
+
+/** What a session on a one-time password may do: see who it is, set its own password, log out. */
+const WHILE_ONE_TIME_PASSWORD = new Set([ruleKey('GET', '/api/v1/auth/me'), ruleKey('POST', '/api/v1/auth/password'), ruleKey('POST', '/api/v1/auth/logout')]);
 
 export interface AuthOptions {
   store: Store;
@@ -76,6 +80,9 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
       if (!listed && !warned.has(ruleKey(request.method, url))) {
         warned.add(ruleKey(request.method, url));
         request.log.warn({ route: ruleKey(request.method, url) }, 'route has no access rule in src/auth/policy.ts; using the default (staff read, admin/ops write)');
+      }
+      if (p.mustChangePassword && !WHILE_ONE_TIME_PASSWORD.has(ruleKey(request.method, url))) {
+        throw new PosopsError('AUTH_PASSWORD_CHANGE_REQUIRED', 'this account still has its one-time password: set your own with POST /api/v1/auth/password, then log in again');
       }
       checkRule(rule, p);
       checkTerminalParam(request.params, p);

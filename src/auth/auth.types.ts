@@ -18,6 +18,8 @@ export interface AuthPrincipal extends Principal {
   scopes?: readonly TokenScope[];
   /** Session token hash (people), so that logout can revoke it. */
   session?: string;
+  /** A person still on a one-time password: only setting their own password is allowed. */
+  mustChangePassword?: boolean;
   sees?: (terminal: string) => boolean;
 }
 

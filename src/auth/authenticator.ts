@@ -48,6 +48,7 @@ async function authenticateBearer(deps: AuthenticatorDeps, token: string): Promi
   const sees = user.tenant || user.role === 'merchant' ? seesFor(await deps.tenancy.current(), user) : undefined;
   return {
     kind: 'user', id: user.username, role: user.role, session: hash,
+    ...(user.must_change_password ? { mustChangePassword: true } : {}),
     ...(user.tenant ? { tenant: user.tenant } : {}), ...(user.merchant ? { merchant: user.merchant } : {}), ...(sees ? { sees } : {}),
   };
 }

@@ -41,7 +41,7 @@ export function lockedError(until: number, now: number): PosopsError {
   return new PosopsError('AUTH_ACCOUNT_LOCKED', `too many failed logins; the account is locked for ${seconds} s`, { retryAfter: seconds });
 }
 
-export async function login(deps: LoginDeps, username: unknown, password: unknown, address?: string): Promise<{ token: string; expires_at: string }> {
+export async function login(deps: LoginDeps, username: unknown, password: unknown, address?: string): Promise<{ token: string; expires_at: string; must_change_password: boolean }> {
   if (typeof username !== 'string' || typeof password !== 'string' || username.length > MAX_FIELD || password.length > MAX_FIELD) refuse();
   const now = deps.now();
   const user = await findUserRow(deps.store, username);
@@ -71,7 +71,8 @@ export async function login(deps: LoginDeps, username: unknown, password: unknow
   const token = newSecret('pss');
   const expires = new Date(now + deps.sessionTtlMs);
   await insertSession(deps.store, sha256(token), username, expires);
-  return { token, expires_at: expires.toISOString() };
+  // a one-time password (the first admin's, a reset): the session may only set the user's own password
+  return { token, expires_at: expires.toISOString(), must_change_password: user.must_change_password };
 }
 
 export async function logout(store: Store, sessionHash: string): Promise<void> {

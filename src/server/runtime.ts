@@ -11,7 +11,7 @@ import { connectMqttBroker, startMqttBroker, type MqttTransport } from '../inges
 import { findTerminal, getKv, listDiagnosisHistory, loadRegistry, openStore, setKv, type Store } from '../store/index.ts';
 import { registerDashboardRoutes, serveWebApp, type Dashboard } from '../dashboard/index.ts';
 import { createApp } from './app.ts';
-import { authRoutes, createAuth, ensureFirstAdmin, login, type Auth } from '../auth/index.ts';
+import { authRoutes, createAuth, ensureFirstAdmin, type Auth } from '../auth/index.ts';
 import { createOpenAuthenticator, type Authenticator } from './auth-hook.ts';
 import { createDiagnosisRecorder, createServerEvents, type ServerEvents } from './diagnosis.recorder.ts';
 import { restoreEngine } from './engine.restore.ts';
@@ -31,8 +31,6 @@ export interface RunningServer {
   readonly url: string;
   /** Where terminals connect over MQTT. */
   readonly mqttUrl: string;
-  /** Set only when this start created the first admin: a session token of that admin. */
-  readonly createdAdminToken?: string;
   /** Set only when this start created the first admin: its login and one-time password. */
   readonly createdAdmin?: { username: string; password: string };
   /** An admin bearer token valid for this process only (in-process clients such as the demo fleet); never stored. */
@@ -69,12 +67,11 @@ function subscribeToChanges(events: ServerEvents, listener: (changes?: readonly 
   };
 }
 
-async function authenticatorFor(config: Config, store: Store): Promise<{ authenticator: Authenticator; auth?: Auth; createdAdmin?: { username: string; password: string }; createdAdminToken?: string; adminToken?: string }> {
+async function authenticatorFor(config: Config, store: Store): Promise<{ authenticator: Authenticator; auth?: Auth; createdAdmin?: { username: string; password: string }; adminToken?: string }> {
   if (config.auth === 'off') return { authenticator: createOpenAuthenticator() };
   const auth = await createAuth({ store });
   const createdAdmin = await ensureFirstAdmin(store);
-  const createdAdminToken = createdAdmin ? (await login(auth.login, createdAdmin.username, createdAdmin.password)).token : undefined;
-  return { authenticator: auth, auth, createdAdmin, createdAdminToken, adminToken: auth.processToken };
+  return { authenticator: auth, auth, createdAdmin, adminToken: auth.processToken };
 }
 
 /** Opens everything and starts listening. Resources opened before a failure are closed again. */
@@ -162,7 +159,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     return {
       url: `http://${config.host}:${port}`,
       mqttUrl: mqtt.url,
-      createdAdminToken: auth.createdAdminToken,
       createdAdmin: auth.createdAdmin,
       adminToken: auth.adminToken,
       auth: auth.auth,

@@ -9,6 +9,7 @@ import { generateFleet, writeSimFiles } from '../../src/sim/index.ts';
 import { openStore, upsertRegistry } from '../../src/store/index.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { addUser, setTerminalTenants, upsertTenant } from '../../src/auth/index.ts';
+import { firstAdminSession } from '../support/posops.ts';
 
 const ACTOR = { actor: 'dashboard-e2e', kind: 'cli' } as const;
 
@@ -51,8 +52,8 @@ export async function startDashboardServer(opts: { terminals?: number; hours?: n
   await store.close();
   const config = readConfig({ port: 0, mqttPort: 0, data: join(dir, 'data'), logLevel: 'silent' }, {});
   const server = await startServer(config);
-  const token = server.createdAdminToken;
-  if (!token) throw new Error('the server did not create a first admin token');
+  if (!server.createdAdmin) throw new Error('the server did not create a first admin');
+  const token = await firstAdminSession(server.url, `first admin login: ${server.createdAdmin.username} / ${server.createdAdmin.password}`);
   await postEvents(server.url, token, await readFile(join(dir, 'sim', 'events.ndjson'), 'utf8'));
   const running: DashboardServer = {
     server,

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { eventually } from '../support/eventually.ts';
 import { MERCHANT_EN, MERCHANT_ZH } from '../../web/src/i18n/merchant.ts';
 import { ensureWebBuilt, horizontalOverflow, launchBrowser, openPage, shot, type WatchedPage } from './dashboard.browser.ts';
+import { addUser } from '../../src/auth/index.ts';
 import { addPerson, assignTenants, startDashboardServer, type DashboardServer } from './dashboard.fixture.ts';
 
 type Counts = Record<'ok' | 'degraded' | 'faulty' | 'offline' | 'locked', number>;
@@ -91,6 +92,28 @@ describe('dashboard (real server, Chromium)', { timeout: 180_000 }, () => {
     await w.page.getByTestId('overview').waitFor();
     assert.equal(await w.page.evaluate(() => localStorage.getItem('posops.token')), server.token);
     noErrors(w);
+  });
+
+  test('a one-time password only leads to setting an own one, in the login page, then to the overview', async () => {
+    await addUser(server.server.store, { actor: 'e2e', kind: 'system' }, { username: 'fresh.ops', role: 'ops', password: 'one-time-0123456789', mustChangePassword: true });
+    const w = await openPage(browser, 1280, 'zh-CN');
+    opened.push(w);
+    await w.page.goto(`${server.url}/login`);
+    await w.page.getByTestId('login-username').fill('fresh.ops');
+    await w.page.getByTestId('login-password').fill('one-time-0123456789');
+    await w.page.getByTestId('login-submit').click();
+    await w.page.getByTestId('login-new-password').waitFor();
+    await shot(w.page, 'login-set-password-zh-1280');
+    await w.page.getByTestId('login-new-password').fill('my own password 42');
+    await w.page.getByTestId('login-confirm-password').fill('my own password 42');
+    await w.page.getByTestId('login-set-password').click();
+    await w.page.getByTestId('overview').waitFor();
+    noErrors(w);
+    // the one-time password is gone; the new one works
+    const login = (password: string) => fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'fresh.ops', password }) });
+    assert.equal((await login('one-time-0123456789')).status, 401);
+    const again = (await (await login('my own password 42')).json()) as { must_change_password: boolean };
+    assert.equal(again.must_change_password, false);
   });
 
   test('overview figures match the API and the engine, and click through to the list', async () => {

@@ -11,7 +11,7 @@ import { after, test } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { eventually } from '../support/eventually.ts';
-import { spawnPosops } from '../support/posops.ts';
+import { firstAdminSession, spawnPosops } from '../support/posops.ts';
 
 const NATS_URL = process.env['POSOPS_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const HOW_TO_START =
@@ -50,10 +50,7 @@ async function started(s: ReturnType<typeof serve>, token?: string): Promise<{ u
   await eventually(() => assert.match(s.output(), /dashboard\s+http:\/\/127\.0\.0\.1:\d+\//), 60_000, 100);
   const url = /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(s.output())![1]!;
   if (token) return { url, token };
-  const login = /first admin login: (\S+) \/ (\S+)/.exec(s.output());
-  assert.ok(login, s.output());
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: login[1], password: login[2] }) });
-  return { url, token: ((await res.json()) as { token: string }).token };
+  return { url, token: await firstAdminSession(url, s.output()) };
 }
 
 const lines = Array.from({ length: 600 }, (_, i) =>

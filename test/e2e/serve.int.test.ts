@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { eventually } from '../support/eventually.ts';
-import { spawnPosops } from '../support/posops.ts';
+import { firstAdminSession, spawnPosops } from '../support/posops.ts';
 
 interface Served {
   child: ChildProcess;
@@ -23,11 +23,16 @@ function serve(data: string): Served {
 async function started(s: Served): Promise<Served & { token?: string }> {
   await eventually(() => assert.match(s.output(), /dashboard\s+http:\/\/127\.0\.0\.1:\d+\//), 30_000, 100);
   const url = /dashboard\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(s.output())![1]!;
-  // the first start prints the first admin's one-time password; log in with it (src/auth)
+  // the first start prints the first admin's one-time password: it allows nothing but setting an own one
   const login = /first admin login: (\S+) \/ (\S+)/.exec(s.output());
-  const res = login ? await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: login[1], password: login[2] }) }) : undefined;
-  const token = res ? ((await res.json()) as { token?: string }).token : undefined;
-  return { ...s, url, token };
+  if (!login) return { ...s, url };
+  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: login[1], password: login[2] }) });
+  const once = (await res.json()) as { token: string; must_change_password: boolean };
+  assert.equal(once.must_change_password, true);
+  const refused = await fetch(`${url}/api/v1/events`, { method: 'POST', body: batches[0], headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${once.token}` } });
+  assert.equal(refused.status, 403);
+  assert.match(await refused.text(), /AUTH_PASSWORD_CHANGE_REQUIRED.*POST \/api\/v1\/auth\/password/);
+  return { ...s, url, token: await firstAdminSession(url, s.output()) };
 }
 
 const lines = Array.from({ length: 600 }, (_, i) =>
