@@ -4,6 +4,7 @@
 
 import type { Incident, PosEvent } from '../../domain/index.ts';
 import { HOUR, iso, pct } from './buckets.ts';
+import { intern } from '../intern.ts';
 import type { FleetIndex } from './fleet.ts';
 
 const GRACE = HOUR;
@@ -24,8 +25,11 @@ interface Group {
   crashed: Set<string>;
 }
 
+/** One object per tracked terminal, every field in it (the install's key and time are not an object of their own). */
 interface TerminalUpdates {
-  install?: { key: string; ts: number };
+  /** The latest install's group key (undefined: none) and time. */
+  installKey: string | undefined;
+  installTs: number;
   crashes: number[];
 }
 
@@ -57,12 +61,12 @@ export class UpdateTracker {
     t.crashes = [...t.crashes, e.tsMs]; // exact size: push() on an empty list reserves 17 slots
     this.crashing.add(e.terminal);
     if (t.crashes.length > MAX_CRASHES) t.crashes = t.crashes.sort((a, b) => a - b).slice(1);
-    if (t.install && e.tsMs > t.install.ts) this.groups.get(t.install.key)?.crashed.add(e.terminal);
+    if (t.installKey !== undefined && e.tsMs > t.installTs) this.groups.get(t.installKey)?.crashed.add(e.terminal);
   }
 
   private terminal(terminal: string): TerminalUpdates {
     let t = this.terminals.get(terminal);
-    if (!t) this.terminals.set(terminal, (t = { crashes: [] }));
+    if (!t) this.terminals.set(terminal, (t = { installKey: undefined, installTs: 0, crashes: [] }));
     return t;
   }
 
@@ -71,9 +75,13 @@ export class UpdateTracker {
     const key = `${model}|${component}|${to}`;
     let group = this.groups.get(key);
     if (!group) this.groups.set(key, (group = { model, component, to, installs: new Map(), crashed: new Set() }));
-    group.installs.set(terminal, { ts, from: e.from, campaign: e.campaign });
+    // interned: an event's own strings would be kept once per terminal
+    group.installs.set(terminal, { ts, from: e.from === undefined ? undefined : intern(e.from), campaign: e.campaign === undefined ? undefined : intern(e.campaign) });
     const t = this.terminal(terminal);
-    if (!t.install || ts >= t.install.ts) t.install = { key, ts };
+    if (t.installKey === undefined || ts >= t.installTs) {
+      t.installKey = key;
+      t.installTs = ts;
+    }
     if (t.crashes.some((c) => c > ts)) group.crashed.add(terminal);
   }
 
@@ -82,8 +90,8 @@ export class UpdateTracker {
    * terminal off for the night has not fixed it). */
   private troubled(terminal: string, key: string, now: number, lastSeen: LastSeen): boolean {
     const t = this.terminals.get(terminal);
-    if (!t?.install || t.install.key !== key) return false;
-    const at = t.install.ts;
+    if (t?.installKey === undefined || t.installKey !== key) return false;
+    const at = t.installTs;
     const after = t.crashes.filter((c) => c > at && c <= now);
     const before = t.crashes.filter((c) => c > at - 6 * HOUR && c <= at);
     const heard = Math.min(now, Math.max(lastSeen(terminal) ?? now, ...after));
@@ -113,7 +121,7 @@ export class UpdateTracker {
       installs: [...g.installs].map(([t, i]) => [t, i.ts, i.from ?? null, i.campaign ?? null]),
       crashed: [...g.crashed],
     }));
-    const terminals: UpdateSnapshot['terminals'] = [...this.terminals].map(([t, u]) => [t, u.install?.key ?? null, u.install?.ts ?? null, [...u.crashes]]);
+    const terminals: UpdateSnapshot['terminals'] = [...this.terminals].map(([t, u]) => [t, u.installKey ?? null, u.installKey === undefined ? null : u.installTs, [...u.crashes]]);
     return { groups, terminals, crashing: [...this.crashing] };
   }
 
@@ -123,7 +131,8 @@ export class UpdateTracker {
       this.groups.set(`${g.model}|${g.component}|${g.to}`, { model: g.model, component: g.component, to: g.to, installs, crashed: new Set(g.crashed) });
     }
     for (const [t, key, ts, crashes] of snap?.terminals ?? []) {
-      this.terminals.set(t, { crashes: [...crashes], ...(key !== null && ts !== null && { install: { key, ts } }) });
+      const known = key !== null && ts !== null;
+      this.terminals.set(t, { installKey: known ? key : undefined, installTs: known ? ts : 0, crashes: [...crashes] });
     }
     for (const t of snap?.crashing ?? []) this.crashing.add(t);
   }
