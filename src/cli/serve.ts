@@ -54,7 +54,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   say(`  dashboard  ${server.url}/`);
   say(`  API docs   ${server.url}/docs`);
   say(`  MQTT       ${server.mqttUrl}  (topic posops/v1/<terminal>/events)`);
-  if (server.createdAdmin) say(`  first admin login: ${server.createdAdmin.username} / ${server.createdAdmin.password}   (shown once; POST /api/v1/auth/login, then change it)`);
+  if (server.createdAdmin) say(`  first admin login: ${server.createdAdmin.username} / ${server.createdAdmin.password}   (shown once, one-time: log in and set your own)`);
   if (config.auth === 'off') say('  authentication is OFF (--auth off): every request is accepted');
   let stopDemo: (() => Promise<void>) | undefined;
   if (config.demo) {
