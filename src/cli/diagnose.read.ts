@@ -42,10 +42,10 @@ function poolPaysOff(): boolean {
  * under 4 MB, and any file on fewer than three cores, are digested in-thread, larger ones by
  * defaultWorkers() workers.
  */
-export async function* readDigests(path: string, opts: { workers?: number; chunkBytes?: number; fastPath?: boolean } = {}): AsyncGenerator<FileChunk> {
+export async function* readDigests(path: string, opts: { workers?: number; chunkBytes?: number; fastPath?: boolean; onBytes?: (bytesRead: number) => void } = {}): AsyncGenerator<FileChunk> {
   const size = (await stat(path)).size;
   const workers = opts.workers ?? (size < WORKER_MIN_BYTES || !poolPaysOff() ? 0 : defaultWorkers());
-  const chunks = digestLineChunks<ChunkDigest>(path, { task: TASK, taskOptions: { form: workers > 0 ? 'shapes' : 'events', fast: opts.fastPath ?? true } satisfies DigestOptions, workers, chunkBytes: opts.chunkBytes ?? (workers > 0 ? CHUNK_BYTES : IN_THREAD_CHUNK_BYTES), readBytes: CHUNK_BYTES });
+  const chunks = digestLineChunks<ChunkDigest>(path, { task: TASK, taskOptions: { form: workers > 0 ? 'shapes' : 'events', fast: opts.fastPath ?? true } satisfies DigestOptions, workers, chunkBytes: opts.chunkBytes ?? (workers > 0 ? CHUNK_BYTES : IN_THREAD_CHUNK_BYTES), readBytes: CHUNK_BYTES, onBytes: opts.onBytes });
   for await (const { chunk, result } of chunks) {
     for (const l of chunk.longLines) result.invalid.unshift({ index: l.index, error: lineTooLong(l.bytes, DEFAULT_MAX_LINE_BYTES) });
     yield { digest: result, firstLine: chunk.firstLine };

@@ -7,6 +7,7 @@ import { createEngine } from '../engine/index.ts';
 import { eventReader } from './diagnose.chunk.ts';
 import { KeySet } from './diagnose.keys.ts';
 import { readDigests } from './diagnose.read.ts';
+import { bytesProgressBar, fileSizes } from './progress.ts';
 
 export interface DiagnoseFilesOptions {
   fleet: string;
@@ -15,6 +16,8 @@ export interface DiagnoseFilesOptions {
   at?: number;
   /** Receives warnings for stderr. */
   warn?: (line: string) => void;
+  /** Bytes of `file` read so far (for a progress bar). */
+  onProgress?: (file: string, bytesRead: number) => void;
   /** Worker threads that parse and validate lines (default: cores - 1 from 3 cores and 4 MB on; else 0 = in-thread). */
   workers?: number;
   /** The scanner fast path before JSON.parse + validation (default true; false only to compare the two). */
@@ -56,7 +59,8 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
   const at = opts.at ?? Infinity;
   let latest = -Infinity;
   for (const file of opts.events) {
-    for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers, fastPath: opts.fastPath, chunkBytes: opts.chunkBytes })) {
+    const onBytes = opts.onProgress ? (n: number) => opts.onProgress!(file, n) : undefined;
+    for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers, fastPath: opts.fastPath, chunkBytes: opts.chunkBytes, onBytes })) {
       for (const { index, error } of digest.invalid) if (++r.invalid <= MAX_LISTED) warn(`${file}:${firstLine + index}: ${error}`);
       const next = eventReader(digest);
       const keys = digest.keys;
@@ -122,14 +126,30 @@ export function register(program: Command): void {
       const format = o.format ?? (process.stdout.isTTY ? 'table' : 'json');
       if (format !== 'json' && format !== 'table') throw new Error(`--format must be json or table, got "${format}"`);
       const at = o.at === undefined ? undefined : parseAt(o.at);
-      const warn = (l: string): void => void process.stderr.write(`posops diagnose: ${l}\n`);
+      // a progress bar over the files' bytes on a terminal; warnings wait until it is gone
+      const sizes = await fileSizes(o.events);
+      const bar = bytesProgressBar([...sizes.values()].reduce((a, b) => a + b, 0));
+      const held: string[] = [];
+      const warn = (l: string): void => void (process.stderr.isTTY ? held.push(l) : process.stderr.write(`posops diagnose: ${l}\n`));
+      let done = 0;
+      let current = '';
+      const onProgress = (file: string, n: number): void => {
+        if (file !== current) {
+          done += sizes.get(current) ?? 0;
+          current = file;
+        }
+        bar.update(file, done + n);
+      };
       let result: DiagnoseFilesResult;
       try {
-        result = await diagnoseFilesWithStats({ fleet: o.fleet, events: o.events, at, warn });
+        result = await diagnoseFilesWithStats({ fleet: o.fleet, events: o.events, at, warn, onProgress: process.stderr.isTTY ? onProgress : undefined });
       } catch (err) {
         process.stderr.write(`posops diagnose: cannot read the input: ${(err as Error).message}\n`);
         process.exitCode = 2;
         return;
+      } finally {
+        bar.stop();
+        for (const l of held) process.stderr.write(`posops diagnose: ${l}\n`);
       }
       const out = format === 'json' ? JSON.stringify(result.report, null, 1) + '\n' : table(result.report);
       await new Promise<void>((resolve) => (process.stdout.write(out) ? resolve() : process.stdout.once('drain', resolve)));

@@ -1,6 +1,5 @@
 // `posops import`: loads a fleet registry (JSON or CSV files) into the store, and NDJSON event
 // files (gzip too) into the event log of the data folder through the same ingestor as HTTP/MQTT.
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { readConfig, type Config } from '../config.ts';
 import { csvList, emptyRegistry, parseRegistryJson, readRegistryCsv, type RegistryParse } from '../domain/index.ts';
 import { createIngestor, importNdjsonFile, type FileImportResult } from '../ingest/index.ts';
 import { openSegmentLog } from '../log/index.ts';
+import { bytesProgressBar, fileSizes } from './progress.ts';
 
 interface ImportFlags {
   events?: string[];
@@ -43,29 +43,8 @@ class RejectionList {
   }
 }
 
-function progressBar(totalBytes: number): { update(file: string, bytes: number): void; stop(): void } {
-  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({
-    stream: process.stderr,
-    format: '{file} [{bar}] {percentage}% | {mb}/{totalMb} MB | eta {eta}s',
-    hideCursor: true,
-  });
-  const mb = (n: number) => (n / 1e6).toFixed(1);
-  bar.start(totalBytes, 0, { file: '', mb: mb(0), totalMb: mb(totalBytes) });
-  return {
-    update: (file, bytes) => bar.update(bytes, { file, mb: mb(bytes), totalMb: mb(totalBytes) }),
-    stop: () => bar.stop(),
-  };
-}
-
 function summary(r: Pick<FileImportResult, 'accepted' | 'duplicates' | 'rejected'>): string {
   return `${r.accepted} accepted, ${r.duplicates} duplicates, ${r.rejected} rejected`;
-}
-
-async function fileSizes(files: string[]): Promise<Map<string, number>> {
-  const sizes = new Map<string, number>();
-  for (const f of files) sizes.set(f, await stat(f).then((s) => s.size, () => 0));
-  return sizes;
 }
 
 /** Imports event files; returns false when a file could not be read or no line was an event. */
@@ -74,7 +53,7 @@ async function importEvents(files: string[], config: Config): Promise<boolean> {
   const ingestor = await createIngestor({ log, maxQueue: config.maxQueue });
   const sizes = await fileSizes(files);
   const totalBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
-  const bar = progressBar(totalBytes);
+  const bar = bytesProgressBar(totalBytes);
   const rejections = new RejectionList();
   const total = { accepted: 0, duplicates: 0, rejected: 0 };
   const lines: string[] = [];

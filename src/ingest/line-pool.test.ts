@@ -92,3 +92,25 @@ test('readLineChunks() with reads larger than chunks gives the same lines, numbe
   assert.deepEqual(await lines(1024 * 1024), small);
   assert.ok(small.some((l) => l.text === 'long 6000'));
 });
+
+test('reading with a progress callback loses nothing: every line of a multi-read file, plain and gzip, bytes up to the size', async () => {
+  const text = Array.from({ length: 40_000 }, (_, i) => eventLine(i)).join('\n') + '\n';
+  const plain = join(dir, 'progress.ndjson');
+  const gz = join(dir, 'progress.ndjson.gz');
+  await writeFile(plain, text);
+  await writeFile(gz, gzipSync(text));
+  for (const [path, size] of [[plain, Buffer.byteLength(text)], [gz, gzipSync(text).length]] as const) {
+    let lines = 0;
+    let seen = 0;
+    for await (const c of readLineChunks(path, { chunkBytes: 16 * 1024, readBytes: 256 * 1024, onBytes: (n) => (seen = Math.max(seen, n)) })) lines += c.lines;
+    assert.equal(lines, 40_000, path);
+    assert.equal(seen, size, `${path}: bytes reported`);
+    const logDir = await mkdtemp(join(dir, 'log-progress-'));
+    const log = await openSegmentLog(logDir);
+    const ingestor = await createIngestor({ log });
+    const r = (await importNdjsonFile(ingestor, path, { workers: 0, onBytes: () => undefined })) as { accepted: number };
+    await ingestor.close();
+    await log.close();
+    assert.equal(r.accepted, 40_000, `${path}: posops import with its progress bar keeps every event`);
+  }
+});

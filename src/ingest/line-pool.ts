@@ -4,15 +4,13 @@
 // The main thread keeps only what must be sequential (duplicates, the log, the engine's fold).
 // A task module exports `digest(chunk, options): { result, transfer }` (see LineTask); it runs
 // unchanged in a worker or in-thread, so both paths give the same answers.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createGunzip } from 'node:zlib';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_LINE_BYTES } from './event.decode.ts';
-import { isGzip } from './ndjson.file.ts';
+import { openFileBytes } from './ndjson.file.ts';
 
 export interface LineChunk {
   /** Whole lines (the file's last line may lack its line break). */
@@ -133,11 +131,7 @@ function* cutChunk(chunk: LineChunk, size: number): Generator<LineChunk> {
 export async function* readLineChunks(path: string, opts: { chunkBytes?: number; readBytes?: number; maxLineBytes?: number; onBytes?: (n: number) => void } = {}): AsyncGenerator<LineChunk> {
   const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const readBytes = Math.max(chunkBytes, opts.readBytes ?? chunkBytes);
-  const raw = createReadStream(path, { highWaterMark: readBytes });
-  const onBytes = opts.onBytes;
-  if (onBytes) raw.on('data', () => onBytes(raw.bytesRead));
-  const stream = (await isGzip(path)) ? raw.pipe(createGunzip({ chunkSize: readBytes })) : raw;
-  raw.on('error', (err) => stream.destroy(err));
+  const stream = await openFileBytes(path, readBytes, opts.onBytes);
   const cutter = new ChunkCutter(opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   try {
     for await (const piece of stream as AsyncIterable<Buffer>) {

@@ -3,7 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DEFAULT_MAX_LINE_BYTES, lineTooLong } from './event.decode.ts';
 
@@ -37,14 +37,30 @@ export async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-async function openText(path: string, onBytes?: (n: number) => void): Promise<Readable> {
-  const gzip = await isGzip(path);
-  const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  if (onBytes) raw.on('data', () => onBytes(raw.bytesRead));
-  if (!gzip) return raw;
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
-  raw.on('error', (err) => gunzip.destroy(err));
-  return raw.pipe(gunzip);
+/**
+ * A file's bytes (gunzipped when it is gzip), read `readBytes` at a time. `onBytes` sees how many
+ * bytes were read from disk each time a piece is passed on. (A 'data' listener on the file stream
+ * would switch it to flowing mode, and an async reader of the same stream would then lose pieces.)
+ */
+export async function openFileBytes(path: string, readBytes: number, onBytes?: (n: number) => void): Promise<Readable> {
+  const gzip = await isGzip(path); // first: a missing file fails here, before a stream exists
+  const raw = createReadStream(path, { highWaterMark: readBytes });
+  let out: Readable = raw;
+  if (onBytes) {
+    out = raw.pipe(new Transform({
+      transform(piece: Buffer, _encoding, done) {
+        onBytes(raw.bytesRead);
+        done(null, piece);
+      },
+    }));
+  }
+  if (gzip) out = out.pipe(createGunzip({ chunkSize: readBytes }));
+  if (out !== raw) raw.on('error', (err) => out.destroy(err));
+  return out;
+}
+
+function openText(path: string, onBytes?: (n: number) => void): Promise<Readable> {
+  return openFileBytes(path, CHUNK_BYTES, onBytes);
 }
 
 class LineSplitter {
