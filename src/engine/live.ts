@@ -78,9 +78,10 @@ export class LiveDiagnosis {
       this.rebuild(now, incidents);
       todo = this.order;
     } else {
+      const was = this.ctx!.byIncident;
       this.refresh(now, incidents);
       const chosen = new Set(this.dirty);
-      for (const t of this.movedMembers(incidents)) chosen.add(t);
+      for (const t of movedMembers(was, this.ctx!.byIncident)) chosen.add(t);
       // the sweep: a share of all terminals in proportion to the event time that passed
       const n = this.order.length;
       const count = Math.min(n, Math.ceil((n * (now - this.lastNow)) / SWEEP_MS));
@@ -185,16 +186,12 @@ export class LiveDiagnosis {
     this.order.push(terminal);
     this.sorted = false;
   }
+}
 
-  /** Terminals that joined or left an incident, or whose incidents changed, since the last call. */
-  private movedMembers(incidents: Incident[]): Set<string> {
-    const out = new Set<string>();
-    const was = new Map<string, Incident[]>();
-    for (const inc of this.incidents) for (const t of inc.terminals) was.set(t, [...(was.get(t) ?? []), inc]);
-    const now = new Map<string, Incident[]>();
-    for (const inc of incidents) for (const t of inc.terminals) now.set(t, [...(now.get(t) ?? []), inc]);
-    for (const [t, list] of now) if (!sameIncidents(list, was.get(t))) out.add(t);
-    for (const t of was.keys()) if (!now.has(t)) out.add(t);
-    return out;
-  }
+/** Terminals that joined or left an incident, or whose incidents changed, between two incident indexes. */
+function movedMembers(was: ReadonlyMap<string, Incident[]>, now: ReadonlyMap<string, Incident[]>): Set<string> {
+  const out = new Set<string>();
+  for (const [t, list] of now) if (!sameIncidents(list, was.get(t))) out.add(t);
+  for (const t of was.keys()) if (!now.has(t)) out.add(t);
+  return out;
 }
