@@ -70,6 +70,12 @@ function quietShare(fleet: FleetBaseline, lastSeen: number): number {
   return quiet / fleet.reporting;
 }
 
+/** The terminal's shop: how many terminals it has and how many of them are silent (a terminal without a merchant is a shop of one). */
+function shopOf(fleet: FleetBaseline, merchant: string | undefined): Pick<Silence, 'merchantTerminals' | 'merchantSilent'> {
+  const m = merchant ? fleet.merchants.get(merchant) : undefined;
+  return { merchantTerminals: m?.terminals ?? 1, merchantSilent: m?.silent ?? 1 };
+}
+
 /**
  * A registered terminal never heard from while the feed has run for more than a day and the
  * fleet reports: every shop has had a working day in that time, so it is not just closed.
@@ -77,9 +83,7 @@ function quietShare(fleet: FleetBaseline, lastSeen: number): number {
 function neverHeard(fleet: FleetBaseline, merchant: string | undefined, nowMs: number): Silence | undefined {
   const silentMs = nowMs - fleet.observedFrom;
   if (fleet.observedFrom <= 0 || silentMs < NEVER_HEARD_MS || fleet.reporting < 20) return undefined;
-  const m = merchant ? fleet.merchants.get(merchant) : undefined;
-  const merchantTerminals = m?.terminals ?? 1;
-  const merchantSilent = m?.silent ?? 1;
+  const { merchantTerminals, merchantSilent } = shopOf(fleet, merchant);
   // a shop none of whose terminals ever talked may be shut for a while: not a network fault to report
   if (merchantTerminals > 1 && merchantSilent >= merchantTerminals) return undefined;
   return { silentMs, lastSeen: fleet.observedFrom, expected: 0.6, observedHours: 0, activeHours: 0, merchantSilent, merchantTerminals };
@@ -105,9 +109,7 @@ function missedHeartbeats(s: TerminalState, fleet: FleetBaseline, merchant: stri
   const toHour = Math.floor(nowMs / HOUR) + FAST_OPEN_AHEAD;
   const [observedHours, activeHours] = activeDayBefore(s, fleet, fromHour, toHour);
   if (observedHours < toHour - fromHour + 1 || activeHours < observedHours) return undefined;
-  const m = merchant ? fleet.merchants.get(merchant) : undefined;
-  const merchantTerminals = m?.terminals ?? 1;
-  const merchantSilent = m?.silent ?? 1;
+  const { merchantTerminals, merchantSilent } = shopOf(fleet, merchant);
   if (merchantTerminals > 1 && merchantLastSeen - s.lastArrival < silentMs / 2) return undefined;
   return { silentMs, lastSeen: s.lastArrival, expected: FAST_EXPECTED, observedHours, activeHours, merchantSilent, merchantTerminals };
 }
@@ -121,9 +123,7 @@ export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string
   const fromHour = Math.floor(s.lastArrival / HOUR) + 1;
   const toHour = Math.floor(nowMs / HOUR);
   const [observedHours, activeHours] = silentMs >= 24 * HOUR ? [24, 24] : activeDayBefore(s, fleet, fromHour, toHour);
-  const m = merchant ? fleet.merchants.get(merchant) : undefined;
-  const merchantTerminals = m?.terminals ?? 1;
-  const merchantSilent = m?.silent ?? 1;
+  const { merchantTerminals, merchantSilent } = shopOf(fleet, merchant);
   let expected: number;
   let closingShare: number | undefined;
   if (observedHours >= 2) expected = activeHours / observedHours;
