@@ -59,9 +59,6 @@ export async function openFileBytes(path: string, readBytes: number, onBytes?: (
   return out;
 }
 
-function openText(path: string, onBytes?: (n: number) => void): Promise<Readable> {
-  return openFileBytes(path, CHUNK_BYTES, onBytes);
-}
 
 class LineSplitter {
   private carry = '';
@@ -113,7 +110,7 @@ class LineSplitter {
 
 /** The non-blank lines of an NDJSON file, in batches (one per chunk read). */
 export async function* readNdjsonBatches(path: string, opts: NdjsonReadOptions = {}): AsyncGenerator<NdjsonLine[]> {
-  const stream = await openText(path, opts.onBytes);
+  const stream = await openFileBytes(path, CHUNK_BYTES, opts.onBytes);
   const decoder = new StringDecoder('utf8');
   const splitter = new LineSplitter(opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   try {
