@@ -35,15 +35,34 @@ export interface Detection {
   transactions: number;
 }
 
+interface TruthIncident {
+  cause: string;
+  scope?: Record<string, unknown>;
+  since?: string;
+  until?: string;
+}
+
 interface Truth {
   faults: Record<string, { cause: string; since: string }>;
-  incidents: { cause: string; terminals: string[]; since?: string }[];
+  incidents: (TruthIncident & { terminals: string[] })[];
+  /** Incidents that ended before `at` (the simulator's truth). */
+  past?: TruthIncident[];
   window: { start: string };
   at: string;
 }
 
+/** An incident reported while none with its cause and scope was under way (10 minutes early or an hour late allowed). */
+function falseIncident(i: { cause: string; scope: object }, now: number, truth: Truth): boolean {
+  const same = (t: TruthIncident): boolean =>
+    t.cause === i.cause &&
+    Object.entries(t.scope ?? {}).every(([k, v]) => JSON.stringify((i.scope as Record<string, unknown>)[k]) === JSON.stringify(v)) &&
+    (!t.since || now >= Date.parse(t.since) - 10 * 60_000) &&
+    (!t.until || now <= Date.parse(t.until) + 3_600_000);
+  return ![...truth.incidents, ...(truth.past ?? [])].some(same);
+}
+
 /** One fleet: the onset-to-diagnosis delay of each fault that began with history behind it. */
-export async function measureDetection(dir: string): Promise<{ found: Detection[]; missed: string[]; quiet: number }> {
+export async function measureDetection(dir: string): Promise<{ found: Detection[]; missed: string[]; quiet: number; falseIncidents: string[] }> {
   const registry = parseRegistryJson(await readFile(join(dir, 'fleet.json'), 'utf8')).registry;
   const truth = JSON.parse(await readFile(join(dir, 'truth.json'), 'utf8')) as Truth;
   const start = Date.parse(truth.window.start);
@@ -62,6 +81,7 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
   const onset = new Map<string, number>();
   const txns = new Map<string, number>();
   const found = new Map<string, Detection>();
+  const falseIncidents = new Set<string>();
   let clock = -Infinity;
   let next = -Infinity;
   for (const line of (await readFile(join(dir, 'events.ndjson'), 'utf8')).split('\n')) {
@@ -71,7 +91,9 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
     clock = Math.max(clock, e.tsMs);
     while (next <= clock) {
       if (next > -Infinity) {
-        for (const t of engine.diagnose(next).terminals) {
+        const report = engine.diagnose(next);
+        for (const i of report.incidents) if (falseIncident(i, next, truth)) falseIncidents.add(`${i.cause} ${JSON.stringify(i.scope)} at ${new Date(next).toISOString()}`);
+        for (const t of report.terminals) {
           const w = watched.get(t.terminal);
           const from = onset.get(t.terminal);
           if (!w || from === undefined || Number.isNaN(from) || found.has(t.terminal) || next < from || t.diagnoses[0]?.cause !== w.cause) continue;
@@ -92,7 +114,7 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
   }
   const measured = [...watched].filter(([t]) => !Number.isNaN(onset.get(t) ?? 0));
   const missed = measured.filter(([t]) => !found.has(t)).map(([t, w]) => `${w.cause} (${t})`);
-  return { found: [...found.values()], missed, quiet: watched.size - measured.length };
+  return { found: [...found.values()], missed, quiet: watched.size - measured.length, falseIncidents: [...falseIncidents] };
 }
 
 const median = (xs: number[]): number => {
@@ -104,6 +126,7 @@ export async function run(): Promise<BenchResult[]> {
   const all: Detection[] = [];
   const missed: string[] = [];
   let quiet = 0;
+  const falseIncidents: string[] = [];
   for (const s of SETS) {
     const dir = await mkdtemp(join(tmpdir(), 'posops-detect-'));
     try {
@@ -112,6 +135,7 @@ export async function run(): Promise<BenchResult[]> {
       all.push(...r.found);
       missed.push(...r.missed);
       quiet += r.quiet;
+      falseIncidents.push(...r.falseIncidents.map((f) => `seed ${s.seed}: ${f}`));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -129,6 +153,16 @@ export async function run(): Promise<BenchResult[]> {
   rows.push({
     name: 'time to detect: all faults with history', value: all.filter(within).length / Math.max(1, all.length), unit: 'share within target',
     note: `${all.filter(within).length} of ${all.length} diagnosed faults within 2 intervals or 20 transactions; ${missed.length} not diagnosed by the end${missed.length ? `: ${missed.join(', ')}` : ''}; ${quiet} silences that struck switched-off terminals not measured`,
+  });
+  // first sighting per incident: one alarm that lasts an hour is one false incident, not twelve
+  const firsts = new Map<string, string>();
+  for (const f of falseIncidents) {
+    const key = f.replace(/ at .*$/, '');
+    if (!firsts.has(key)) firsts.set(key, f);
+  }
+  rows.push({
+    name: 'false incidents during the replay', value: firsts.size, unit: 'incidents',
+    note: `incidents reported at a 5-minute check with no true one of that cause and scope under way (10 min early to 1 h after its end allowed); checks with one: ${falseIncidents.length}${firsts.size ? `; first sightings: ${[...firsts.values()].slice(0, 6).join('; ')}` : ''}`,
   });
   return rows;
 }
