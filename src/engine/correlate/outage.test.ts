@@ -147,3 +147,16 @@ test('binomialTail() is the upper tail of the binomial distribution', () => {
   assert.ok(Math.abs(binomialTail(4, 4, 0.04) - 0.04 ** 4) < 1e-12);
   assert.ok(Math.abs(binomialTail(1000, 1, 0.001) - (1 - 0.999 ** 1000)) < 1e-9);
 });
+
+test('five or more terminals of one carrier and region missing their heartbeat together are an outage within two heartbeat intervals; four wait for the settled rule', () => {
+  const OUT = NOW - 10 * MIN; // two 5-minute intervals ago
+  const down = (t: RegistryTerminal) => t.carrier === 'CUCC' && t.region === 'Guangzhou';
+  const until = (t: RegistryTerminal) => (down(t) ? OUT : NOW + 10 * MIN);
+  const big = fleet(6, until);
+  const early = incidentsAt(big.terminals, big.events);
+  assert.deepEqual(early.map((i) => [i.cause, i.scope, i.terminals.length]), [['net.carrier_outage', { carrier: 'CUCC', region: 'Guangzhou' }, 6]]);
+  assert.match(early[0]!.evidence.join(' '), /within 6 minutes of each other/);
+  const small = fleet(4, until);
+  assert.deepEqual(incidentsAt(small.terminals, small.events), []);
+  assert.deepEqual(incidentsAt(small.terminals, small.events, NOW + 10 * MIN).map((i) => i.terminals.length), [4]);
+});
