@@ -91,6 +91,23 @@ test('incidents() reports net.host_slow on the host whose round trips are severa
   assert.deepEqual(incidents[0]?.terminals, ['H0', 'H1', 'H2', 'H3', 'H4', 'H5']);
 });
 
+test('incidents() reports a sharp slowdown of a host within two heartbeat intervals; a few slow samples are not one', () => {
+  const terminals = [...Array(24)].map((_, i) => terminal(`H${i}`, { host: i < 12 ? 'bank-dx1' : 'cup-main' }));
+  const sharp = terminals.flatMap((t, i) => [
+    ...heartbeats(t.terminal, START + i * 5_000, NOW - 10 * MIN, { host_rtt_ms: 60 }),
+    ...heartbeats(t.terminal, NOW - 10 * MIN + i * 5_000, NOW, { host_rtt_ms: i < 12 ? 300 : 62 }),
+  ]);
+  // the 30-minute mean is 2.3x the baseline (not yet 3x); the last 10 minutes are 5x over 24 round trips
+  const incidents = run(terminals, sharp);
+  assert.deepEqual(incidents.map((i) => [i.cause, i.scope, i.terminals.length]), [['net.host_slow', { host: 'bank-dx1' }, 12]]);
+  assert.match(incidents[0]!.evidence![0]!, /slower over the last 10 minutes/);
+  const blip = terminals.flatMap((t, i) => [
+    ...heartbeats(t.terminal, START + i * 5_000, NOW - 5 * MIN, { host_rtt_ms: 60 }),
+    ...heartbeats(t.terminal, NOW - 5 * MIN + i * 5_000, NOW, { host_rtt_ms: i < 12 ? 300 : 62 }),
+  ]);
+  assert.deepEqual(run(terminals, blip), []);
+});
+
 test('incidents() reports an announced provider.maintenance with the host terminals active in the window', () => {
   const terminals = [...Array(8)].map((_, i) => terminal(`M${i}`, { host: i < 4 ? 'bank-dx2' : 'cup-main' }));
   const events = terminals.flatMap((t, i) => heartbeats(t.terminal, START, i === 3 ? NOW - 2 * 60 * MIN : NOW));

@@ -8,6 +8,10 @@ import { BUCKET_MS, hostBaseline, hostWindow, slowdown, type Baseline, type Host
 import type { LivenessTracker } from './liveness.ts';
 
 const RECENT = 30 * MINUTE;
+/** The short window of a sharp slowdown: at least SHARP times the baseline over SHORT_SAMPLES round trips and latencies. */
+const SHORT = 10 * MINUTE;
+const SHARP = 4;
+const SHORT_SAMPLES = 20;
 const MIN_TERMINALS = 3;
 
 /** Hosts under an announced maintenance window at `now` (a window without host covers them all). */
@@ -81,21 +85,25 @@ export function unannouncedMaintenance(hosts: HostTracker, now: number, announce
 
 /** Round trips / latencies on one host several times its own baseline while other hosts are normal. */
 export function slowHosts(hosts: HostTracker, now: number, announced: Set<string>): Incident[] {
-  const ratios = new Map<string, { ratio: number; base: Baseline; state: HostState }>();
+  const ratios = new Map<string, { ratio: number; minutes: number; base: Baseline; state: HostState }>();
   for (const [host, state] of hosts.hosts) {
     const base = hostBaseline(state, now);
     const ratio = slowdown(hostWindow(state, now - RECENT, now + 1), base);
-    if (ratio !== undefined) ratios.set(host, { ratio, base, state });
+    // a sharp slowdown shows in the last 10 minutes before the 30-minute mean reaches 3x
+    const recent = hostWindow(state, now - SHORT, now + 1);
+    const sharp = recent.samples >= SHORT_SAMPLES ? slowdown(recent, base) : undefined;
+    if (sharp !== undefined && sharp >= SHARP && sharp > (ratio ?? 0)) ratios.set(host, { ratio: sharp, minutes: SHORT / MINUTE, base, state });
+    else if (ratio !== undefined) ratios.set(host, { ratio, minutes: RECENT / MINUTE, base, state });
   }
   const incidents: Incident[] = [];
-  for (const [host, { ratio, base, state }] of ratios) {
+  for (const [host, { ratio, minutes, base, state }] of ratios) {
     if (ratio < 3 || announced.has(host)) continue;
     const others = median([...ratios].filter(([h]) => h !== host).map(([, r]) => r.ratio));
     if (others !== undefined && ratio < 3 * others) continue;
     const members = [...state.elevated].filter(([, m]) => m.last >= now - 45 * MINUTE && m.n >= 2).map(([t]) => t);
     if (members.length < MIN_TERMINALS) continue;
     const since = runStart(state, now, (b) => bucketSlow(b, base));
-    incidents.push(slowIncident(host, members, since, ratio, base, others));
+    incidents.push(slowIncident(host, members, since, ratio, minutes, base, others));
   }
   return incidents;
 }
@@ -118,7 +126,7 @@ function runStart<B>(state: { buckets: { between(from: number, to: number): Gene
   return Math.min(start, now - BUCKET_MS);
 }
 
-function slowIncident(host: string, members: string[], since: number, ratio: number, base: Baseline, others: number | undefined): Incident {
+function slowIncident(host: string, members: string[], since: number, ratio: number, minutes: number, base: Baseline, others: number | undefined): Incident {
   const what = base.rtt ? `round trip baseline ${Math.round(base.rtt)} ms` : `latency baseline ${Math.round(base.lat ?? 0)} ms`;
   const whatZh = base.rtt ? `往返时延基线 ${Math.round(base.rtt)} 毫秒` : `交易时延基线 ${Math.round(base.lat ?? 0)} 毫秒`;
   const x = ratio.toFixed(1);
@@ -131,11 +139,11 @@ function slowIncident(host: string, members: string[], since: number, ratio: num
     terminals: [...members].sort(),
     since: iso(since),
     evidence: [
-      `host ${host} responds ${x}x slower over the last 30 minutes than its own ${what}; ${ox}`,
+      `host ${host} responds ${x}x slower over the last ${minutes} minutes than its own ${what}; ${ox}`,
       `${members.length} terminals of ${host} see the slowdown since ${iso(since)}`,
     ],
     evidence_zh: [
-      `主机 ${host} 近 30 分钟响应比自身${whatZh}慢 ${x} 倍;${oxZh}`,
+      `主机 ${host} 近 ${minutes} 分钟响应比自身${whatZh}慢 ${x} 倍;${oxZh}`,
       `${host} 的 ${members.length} 台终端自 ${iso(since)} 起响应变慢`,
     ],
   };

@@ -173,6 +173,8 @@ export interface Window {
   lat?: number;
   txn: number;
   fail: number;
+  /** Round trips and latencies in the window. */
+  samples: number;
 }
 
 export function hostWindow(state: HostState, from: number, to: number): Window {
@@ -185,7 +187,7 @@ export function hostWindow(state: HostState, from: number, to: number): Window {
     txn += b.txn;
     fail += b.fail;
   }
-  return { rtt: rttN >= 3 ? rttSum / rttN : undefined, lat: latN >= 3 ? latSum / latN : undefined, txn, fail };
+  return { rtt: rttN >= 3 ? rttSum / rttN : undefined, lat: latN >= 3 ? latSum / latN : undefined, txn, fail, samples: rttN + latN };
 }
 
 /** How many times slower than the baseline the window is (the larger of round trip and latency). */

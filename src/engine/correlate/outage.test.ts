@@ -155,7 +155,7 @@ test('five or more terminals of one carrier and region missing their heartbeat t
   const big = fleet(6, until);
   const early = incidentsAt(big.terminals, big.events);
   assert.deepEqual(early.map((i) => [i.cause, i.scope, i.terminals.length]), [['net.carrier_outage', { carrier: 'CUCC', region: 'Guangzhou' }, 6]]);
-  assert.match(early[0]!.evidence.join(' '), /within 6 minutes of each other/);
+  assert.match(early[0]!.evidence!.join(' '), /within 6 minutes of each other/);
   const small = fleet(4, until);
   assert.deepEqual(incidentsAt(small.terminals, small.events), []);
   assert.deepEqual(incidentsAt(small.terminals, small.events, NOW + 10 * MIN).map((i) => i.terminals.length), [4]);
