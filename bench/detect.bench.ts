@@ -19,6 +19,8 @@ import type { BenchResult } from './run.ts';
 const INTERVAL_MS = 300_000;
 const HISTORY_MS = 12 * 3_600_000;
 const TALKING_MS = 10 * 60_000;
+/** Device times further than this from the replay's clock are a wrong clock, not the time of the event. */
+const SKEWED_MS = 6 * 3_600_000;
 /** Causes whose symptom is the silence itself. */
 const SILENCE = new Set(['net.offline', 'hw.power', 'contract.expired', 'net.carrier_outage']);
 const SETS = [
@@ -107,8 +109,10 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
       onset.set(t, (lastTs.get(t) ?? -Infinity) >= w.since - TALKING_MS ? w.since : NaN);
     }
     const w = watched.get(e.terminal);
-    if (w && e.tsMs >= w.since && !onset.has(e.terminal)) onset.set(e.terminal, e.tsMs);
-    if (w && e.type === 'txn' && e.tsMs >= w.since) txns.set(e.terminal, (txns.get(e.terminal) ?? 0) + 1);
+    // a device clock far off (sw.clock_skew) says nothing about when the event came: the replay's clock does
+    const shown = Math.abs(e.tsMs - clock) > SKEWED_MS ? clock : e.tsMs;
+    if (w && shown >= w.since && !onset.has(e.terminal)) onset.set(e.terminal, shown);
+    if (w && e.type === 'txn' && shown >= w.since) txns.set(e.terminal, (txns.get(e.terminal) ?? 0) + 1);
     lastTs.set(e.terminal, Math.max(lastTs.get(e.terminal) ?? 0, e.tsMs));
     engine.observe(e);
   }
