@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -44,4 +45,24 @@ test('posops diagnose exits non-zero with the reason when the input cannot be re
   const r = spawnSync(process.execPath, ['bin/posops.js', 'diagnose', '--fleet', '/nonexistent/fleet.json', '--events', '/nonexistent/e.ndjson', '--format', 'json'], { encoding: 'utf8' });
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /cannot read the input/);
+});
+
+test('posops diagnose names an event file that breaks off (truncated .gz) or is missing, diagnoses the rest and exits 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posops-diagnose-'));
+  writeFileSync(join(dir, 'fleet.json'), JSON.stringify(registry([terminal({ terminal: 'T1' }), terminal({ terminal: 'T2' })])));
+  const line = (t: string, i: number) => JSON.stringify({ v: 1, id: `${t}-${i}`, type: 'heartbeat', terminal: t, ts: new Date(at(60 + (i % 500))).toISOString() });
+  const t1 = Array.from({ length: 20_000 }, (_, i) => line('T1', i)).join('\n') + '\n';
+  const gz = gzipSync(Buffer.from(t1));
+  writeFileSync(join(dir, 'cut.ndjson.gz'), gz.subarray(0, Math.floor(gz.length * 0.6)));
+  writeFileSync(join(dir, 'good.ndjson'), Array.from({ length: 30 }, (_, i) => line('T2', i)).join('\n') + '\n');
+  const run = (...files: string[]) => spawnSync(process.execPath, ['bin/posops.js', 'diagnose', '--fleet', join(dir, 'fleet.json'), '--events', ...files.map((f) => join(dir, f)), '--format', 'json'], { encoding: 'utf8' });
+  const r = run('cut.ndjson.gz', 'missing.ndjson', 'good.ndjson');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /cannot read \S*cut\.ndjson\.gz after line \d+ \(the lines before it are used\): unexpected end of file/);
+  assert.match(r.stderr, /cannot read \S*missing\.ndjson: ENOENT/);
+  const out = JSON.parse(r.stdout) as { terminals: { terminal: string }[] };
+  assert.deepEqual(out.terminals.map((t) => t.terminal), ['T1', 'T2']);
+  const none = run('missing.ndjson');
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no event file could be read/);
 });

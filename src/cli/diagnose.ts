@@ -2,6 +2,7 @@
 // spec/causes.md report for one moment (--at), as JSON or as a table for a person.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { ChunkDigest } from './diagnose.chunk.ts';
 import { parseRegistryJson, type DiagnosisReport, type Registry } from '../domain/index.ts';
 import { createEngine } from '../engine/index.ts';
 import { eventReader } from './diagnose.chunk.ts';
@@ -33,6 +34,8 @@ export interface DiagnoseFilesResult {
   duplicates: number;
   afterAt: number;
   unknownTerminals: number;
+  /** Event files that could not be read to the end (named in the warnings). */
+  unreadable: string[];
 }
 
 const MAX_LISTED = 20;
@@ -58,37 +61,51 @@ export async function diagnoseFilesWithStats(opts: DiagnoseFilesOptions): Promis
   const r = { events: 0, invalid: 0, duplicates: 0, afterAt: 0 };
   const at = opts.at ?? Infinity;
   let latest = -Infinity;
+  const foldDigest = (file: string, digest: ChunkDigest, firstLine: number): void => {
+    for (const { index, error } of digest.invalid) if (++r.invalid <= MAX_LISTED) warn(`${file}:${firstLine + index}: ${error}`);
+    const next = eventReader(digest);
+    const keys = digest.keys;
+    for (let i = 0; i < keys.length; i++) {
+      const e = next();
+      if (e.tsMs > at) {
+        r.afterAt++;
+        continue;
+      }
+      if (!seen.add(keys[i]!)) {
+        r.duplicates++;
+        continue;
+      }
+      if (!known.has(e.terminal)) unknown.add(e.terminal);
+      if (e.tsMs > latest) latest = e.tsMs;
+      engine.observe(e);
+      r.events++;
+    }
+  };
+  const unreadable: string[] = [];
   for (const file of opts.events) {
     const onBytes = opts.onProgress ? (n: number) => opts.onProgress!(file, n) : undefined;
-    for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers, fastPath: opts.fastPath, chunkBytes: opts.chunkBytes, onBytes })) {
-      for (const { index, error } of digest.invalid) if (++r.invalid <= MAX_LISTED) warn(`${file}:${firstLine + index}: ${error}`);
-      const next = eventReader(digest);
-      const keys = digest.keys;
-      for (let i = 0; i < keys.length; i++) {
-        const e = next();
-        if (e.tsMs > at) {
-          r.afterAt++;
-          continue;
-        }
-        const key = keys[i]!;
-        if (!seen.add(key)) {
-          r.duplicates++;
-          continue;
-        }
-        if (!known.has(e.terminal)) unknown.add(e.terminal);
-        if (e.tsMs > latest) latest = e.tsMs;
-        engine.observe(e);
-        r.events++;
+    // a file that cannot be opened, or breaks off (a truncated .gz), is named; the other files, and
+    // the lines read before the break, are still diagnosed
+    let linesRead = 0;
+    try {
+      for await (const { digest, firstLine } of readDigests(file, { workers: opts.workers, fastPath: opts.fastPath, chunkBytes: opts.chunkBytes, onBytes })) {
+        foldDigest(file, digest, firstLine);
+        linesRead = firstLine - 1 + digest.lines;
       }
+    } catch (err) {
+      warn(`cannot read ${file}${linesRead > 0 ? ` after line ${linesRead} (the lines before it are used)` : ''}: ${(err as Error).message}`);
+      unreadable.push(file);
     }
   }
+  if (unreadable.length === opts.events.length) throw new Error('no event file could be read');
   if (r.invalid > MAX_LISTED) warn(`… and ${r.invalid - MAX_LISTED} more invalid lines`);
   if (r.invalid > 0) warn(`${r.invalid} invalid line(s) skipped`);
   if (r.duplicates > 0) warn(`${r.duplicates} duplicate event(s) (same terminal and id) counted once`);
   if (r.afterAt > 0) warn(`${r.afterAt} event(s) after --at ignored`);
   if (unknown.size > 0) warn(`${unknown.size} terminal(s) not in the registry; diagnosed anyway`);
   const when = opts.at ?? (Number.isFinite(latest) ? latest : Date.now());
-  return { report: engine.diagnose(when), ...r, unknownTerminals: unknown.size };
+  if (r.events === 0) warn(`no valid events: the registry alone is diagnosed, at ${new Date(when).toISOString()}`);
+  return { report: engine.diagnose(when), ...r, unknownTerminals: unknown.size, unreadable };
 }
 
 function table(report: DiagnosisReport): string {
@@ -151,6 +168,7 @@ export function register(program: Command): void {
         bar.stop();
         for (const l of held) process.stderr.write(`posops diagnose: ${l}\n`);
       }
+      if (result.unreadable.length > 0) process.exitCode = 1; // diagnosed, but not from every file
       const out = format === 'json' ? JSON.stringify(result.report, null, 1) + '\n' : table(result.report);
       await new Promise<void>((resolve) => (process.stdout.write(out) ? resolve() : process.stdout.once('drain', resolve)));
     });
