@@ -7,6 +7,10 @@ import { intern } from './intern.ts';
 
 export const HOT_C = 55;
 export const HUMID_PCT = 85;
+/** Below this a terminal is not hot whatever its neighbours or its own day read. */
+export const WARM_C = 42;
+/** Degrees above what is usual (the terminal's own 24-hour mean, its region's) that make a terminal hot. */
+export const HOTTER_C = 12;
 export const WEAK_RSSI = -100;
 
 export interface Health {
@@ -28,6 +32,8 @@ export interface Health {
   drainFromSec?: number;
   drainFromLevel?: number;
   temp?: number;
+  /** Readings in a row (up to 15) that were hot for this terminal: WARM_C or more and HOTTER_C above its own 24-hour mean. */
+  heatRun?: number;
   humidity?: number;
   storageFree?: number;
   storageLowSince?: number;
@@ -104,12 +110,15 @@ function profileId(p: Profile): number {
   }
   return id;
 }
-/** Flags: bit (slot - T_RSSI) set when that number is known; booleans as known + value bits; a heartbeat seen. */
+/** Flags: bit (slot - T_RSSI) set when that number is known; booleans as known + value bits; a heartbeat seen; the heat run. */
 const DNS_KNOWN = 1 << 8;
 const DNS_OK = 1 << 9;
 const CHARGING_KNOWN = 1 << 10;
 const CHARGING = 1 << 11;
 const HAS_HEALTH = 1 << 12;
+/** The heat run (see Health.heatRun) in 4 bits of the flags, from this bit. */
+const HEAT_RUN_AT = 16;
+const HEAT_RUN_MAX = 15;
 
 /**
  * The health record as part of the terminal's state: its numbers (exact float64 values, with a
@@ -194,6 +203,11 @@ export class HealthState extends Counters implements Health {
   set batteryLevel(v: number | undefined) { this.setNum(T_BATTERY_LEVEL, v); }
   get temp(): number | undefined { return this.num(T_TEMP); }
   set temp(v: number | undefined) { this.setNum(T_TEMP, v); }
+  get heatRun(): number { return (this.small(S_FLAGS) >>> HEAT_RUN_AT) & HEAT_RUN_MAX; }
+  set heatRun(n: number) {
+    const flags = this.small(S_FLAGS) & ~(HEAT_RUN_MAX << HEAT_RUN_AT);
+    this.setSmall(S_FLAGS, (flags | (Math.min(n, HEAT_RUN_MAX) << HEAT_RUN_AT)) >>> 0);
+  }
   get humidity(): number | undefined { return this.num(T_HUMIDITY); }
   set humidity(v: number | undefined) { this.setNum(T_HUMIDITY, v); }
   get storageFree(): number | undefined { return this.num(T_STORAGE); }
@@ -350,6 +364,13 @@ function foldEnv(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest:
   const t = e.env?.temp_c;
   const hum = e.env?.humidity_pct;
   if (t !== undefined) {
+    if (latest) {
+      // a spot that just turned hot (sun, a heater) shows against the terminal's own day at once,
+      // hours before its 2-hour mean gets there; the run counts such readings in a row
+      const n = c.long(C.TEMP_N, sec);
+      const usual = n >= 1 ? c.long(C.TEMP_SUM, sec) / n : undefined;
+      h.heatRun = usual !== undefined && t >= WARM_C && t - usual >= HOTTER_C ? (h.heatRun ?? 0) + 1 : 0;
+    }
     c.add(C.TEMP_SUM, sec, t);
     c.add(C.TEMP_N, sec);
     // a printer overheating in a normal room is the printer's fault, not the weather's

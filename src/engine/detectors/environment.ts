@@ -2,15 +2,17 @@
 
 import { C } from '../counters.ts';
 import { meanTemp } from '../fleet.ts';
-import { HOT_C, HUMID_PCT } from '../state.heartbeat.ts';
+import { HOT_C, HOTTER_C, HUMID_PCT, WARM_C } from '../state.heartbeat.ts';
 import { candidate, count, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
-/** Degrees above the terminals of the same region (their 24-hour means) that make a terminal hot. */
-const HOTTER_C = 12;
-/** Below this a terminal is not hot whatever its neighbours read. */
-const WARM_C = 42;
 /** Humidity points above the same region's terminals that make a terminal's spot damp. */
 const DAMPER_PCT = 15;
+/**
+ * Two readings, as a decayed count: the older one has lost a little weight by the time the second
+ * comes (two heartbeats 5-25 minutes apart count 1.8-1.96 in the 2-hour window), so `>= 2` would
+ * wait for a third.
+ */
+const TWO_READINGS = 1.8;
 
 /** The region's mean temperature and humidity without this terminal (neighbours only), if there are enough of them. */
 function neighbours(x: DetectorInput): { temp?: number; humidity?: number } {
@@ -30,7 +32,7 @@ function neighbours(x: DetectorInput): { temp?: number; humidity?: number } {
 function recentTemp(x: DetectorInput): number | undefined {
   const c = x.state.counters;
   const n = c.short(C.TEMP_N, x.now);
-  return n >= 2 ? c.short(C.TEMP_SUM, x.now) / n : undefined;
+  return n >= TWO_READINGS ? c.short(C.TEMP_SUM, x.now) / n : undefined;
 }
 
 function failures(x: DetectorInput): number {
@@ -39,15 +41,27 @@ function failures(x: DetectorInput): number {
   return c.long(C.PRINTER_ERR, now) + c.long(C.BOOT_CRASH, now) + c.long(C.RF_CHIP, now) + c.long(C.RF_CTLS, now) + c.long(C.RF_SWIPE, now) + c.long(C.CRASH, now);
 }
 
-/** Far hotter than its neighbours, failures or not: the terminal's own spot (sun, heater) is too hot. */
+/**
+ * Far hotter than its neighbours, failures or not: the terminal's own spot (sun, heater) is too hot.
+ * The heat is its mean over the last hours (two readings or more), or, once two readings in a row
+ * were far above its own day (the heat run), the latest reading: a spot that turned hot while the
+ * terminal was on would otherwise wait an hour or more for the mean to climb.
+ */
 function hotterThanNeighbours(x: DetectorInput): Candidate | undefined {
-  const temp = recentTemp(x);
+  const h = x.state.health;
+  const run = h?.heatRun ?? 0;
+  const latest = run >= 2 ? h?.temp : undefined;
+  const mean = recentTemp(x);
+  const temp = Math.max(latest ?? -Infinity, mean ?? -Infinity);
   const around = neighbours(x).temp;
-  if (temp === undefined || around === undefined || temp < WARM_C || temp - around < HOTTER_C) return undefined;
+  if (!Number.isFinite(temp) || around === undefined || temp < WARM_C || temp - around < HOTTER_C) return undefined;
   const fails = failures(x);
   const c = x.state.counters;
+  const heat: [string, string] = temp === latest
+    ? [`${n1(temp)} °C, ${count(run)} readings in a row far above its own day`, `${n1(temp)} °C，连续 ${count(run)} 次读数远高于它自己的日常温度`]
+    : [`${n1(temp)} °C over the last hours`, `近几小时 ${n1(temp)} °C`];
   return candidate('env.overheat', 0.5 + Math.min(0.25, (temp - around - HOTTER_C) / 60) + Math.min(0.2, fails / 20), c.first(C.TEMP_N), [
-    [`${n1(temp)} °C over the last hours, ${n1(temp - around)} °C above the region's other terminals (${n1(around)} °C)`, `近几小时 ${n1(temp)} °C，比同地区其他终端（${n1(around)} °C）高 ${n1(temp - around)} °C`],
+    [`${heat[0]}, ${n1(temp - around)} °C above the region's other terminals (${n1(around)} °C)`, `${heat[1]}，比同地区其他终端（${n1(around)} °C）高 ${n1(temp - around)} °C`],
     [`${count(fails)} printer errors, reboots or read failures`, `${count(fails)} 次打印错误、重启或读卡失败`],
   ]);
 }
@@ -65,13 +79,13 @@ function overheat(x: DetectorInput): Candidate | undefined {
   ]);
 }
 
-/** Far damper than its neighbours, and for several heartbeats: the terminal's own spot is too humid. */
+/** Far damper than its neighbours, and for two heartbeats or more: the terminal's own spot is too humid. */
 function damperThanNeighbours(x: DetectorInput): Candidate | undefined {
   const hum = x.state.health?.humidity;
   const around = neighbours(x).humidity;
   const c = x.state.counters;
   const humid = c.long(C.HUMID, x.now);
-  if (hum === undefined || around === undefined || hum < HUMID_PCT || hum - around < DAMPER_PCT || humid < 2) return undefined;
+  if (hum === undefined || around === undefined || hum < HUMID_PCT || hum - around < DAMPER_PCT || humid < TWO_READINGS) return undefined;
   const fails = failures(x);
   return candidate('env.humidity', 0.5 + Math.min(0.2, (hum - around - DAMPER_PCT) / 50) + Math.min(0.2, fails / 15), c.first(C.HUMID), [
     [`humidity ${hum}% (${count(humid)} heartbeats ≥ ${HUMID_PCT}%), ${Math.round(hum - around)} points above the region's other terminals (${Math.round(around)}%)`,
@@ -85,7 +99,7 @@ function humidity(x: DetectorInput): Candidate | undefined {
   const c = s.counters;
   const humid = c.long(C.HUMID, now);
   const fails = failures(x);
-  if (humid < 2 || fails < 3 || c.short(C.HUMID, now) + (s.health?.humidity ?? 0) / 100 < 0.9) return damperThanNeighbours(x);
+  if (humid < TWO_READINGS || fails < 3 || c.short(C.HUMID, now) + (s.health?.humidity ?? 0) / 100 < 0.9) return damperThanNeighbours(x);
   return candidate('env.humidity', Math.min(0.88, 0.55 + humid / 40 + fails / 100), c.first(C.HUMID), [
     [`humidity ≥ ${HUMID_PCT}% in ${count(humid)} heartbeats (now ${s.health?.humidity ?? '?'}%)`, `${count(humid)} 次心跳湿度 ≥ ${HUMID_PCT}%（当前 ${s.health?.humidity ?? '?'}%）`],
     [`${count(fails)} printer errors, reboots or read failures follow it`, `随之出现 ${count(fails)} 次打印错误、重启或读卡失败`],
