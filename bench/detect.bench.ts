@@ -5,9 +5,10 @@
 // first check where the true cause is the terminal's first diagnosis, in light-heartbeat
 // intervals (300 s) and in the terminal's transactions. The onset is when the fault could first
 // show: the terminal's first event after it began (a fault that strikes a switched-off terminal
-// shows in the morning); a silence (offline, no power, expired SIM, carrier outage) counts only
-// when it struck a terminal that was talking in the 10 minutes before. Target: within 2
-// intervals, or within 20 transactions for faults that show in transactions.
+// shows in the morning; a member of a bad update, when it installs the update); a silence
+// (offline, no power, expired SIM, carrier outage) counts only when it struck a terminal that was
+// talking in the 10 minutes before. Target: within 2 intervals, or within 20 transactions (from
+// the onset) for faults that show in transactions.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +83,8 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
   /** When each watched fault could first show; NaN: a silence that struck a quiet terminal (not measured). */
   const onset = new Map<string, number>();
   const txns = new Map<string, number>();
+  /** Terminals that installed an update (a bad update's member shows from then on). */
+  const installed = new Set<string>();
   const found = new Map<string, Detection>();
   const falseIncidents = new Set<string>();
   let clock = -Infinity;
@@ -111,8 +114,11 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
     const w = watched.get(e.terminal);
     // a device clock far off (sw.clock_skew) says nothing about when the event came: the replay's clock does
     const shown = Math.abs(e.tsMs - clock) > SKEWED_MS ? clock : e.tsMs;
-    if (w && shown >= w.since && !onset.has(e.terminal)) onset.set(e.terminal, shown);
-    if (w && e.type === 'txn' && shown >= w.since) txns.set(e.terminal, (txns.get(e.terminal) ?? 0) + 1);
+    // a member of a bad update shows when it installs the update (campaigns reach terminals over hours)
+    if (e.type === 'update' && e.status === 'installed') installed.add(e.terminal);
+    const waiting = w?.cause === 'sw.incompatible_update' && !installed.has(e.terminal);
+    if (w && shown >= w.since && !onset.has(e.terminal) && !waiting) onset.set(e.terminal, shown);
+    if (w && e.type === 'txn' && shown >= (onset.get(e.terminal) ?? Infinity)) txns.set(e.terminal, (txns.get(e.terminal) ?? 0) + 1);
     lastTs.set(e.terminal, Math.max(lastTs.get(e.terminal) ?? 0, e.tsMs));
     engine.observe(e);
   }
