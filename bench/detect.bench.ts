@@ -87,6 +87,16 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
   const installed = new Set<string>();
   const found = new Map<string, Detection>();
   const falseIncidents = new Set<string>();
+  const check = (now: number): void => {
+    const report = engine.diagnose(now);
+    for (const i of report.incidents) if (falseIncident(i, now, truth)) falseIncidents.add(`${i.cause} ${JSON.stringify(i.scope)} at ${new Date(now).toISOString()}`);
+    for (const t of report.terminals) {
+      const w = watched.get(t.terminal);
+      const from = onset.get(t.terminal);
+      if (!w || from === undefined || Number.isNaN(from) || found.has(t.terminal) || now < from || t.diagnoses[0]?.cause !== w.cause) continue;
+      found.set(t.terminal, { terminal: t.terminal, cause: w.cause, onset: from, intervals: (now - from) / INTERVAL_MS, transactions: txns.get(t.terminal) ?? 0 });
+    }
+  };
   let clock = -Infinity;
   let next = -Infinity;
   for (const line of (await readFile(join(dir, 'events.ndjson'), 'utf8')).split('\n')) {
@@ -95,16 +105,7 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
     const e = v.event;
     clock = Math.max(clock, e.tsMs);
     while (next <= clock) {
-      if (next > -Infinity) {
-        const report = engine.diagnose(next);
-        for (const i of report.incidents) if (falseIncident(i, next, truth)) falseIncidents.add(`${i.cause} ${JSON.stringify(i.scope)} at ${new Date(next).toISOString()}`);
-        for (const t of report.terminals) {
-          const w = watched.get(t.terminal);
-          const from = onset.get(t.terminal);
-          if (!w || from === undefined || Number.isNaN(from) || found.has(t.terminal) || next < from || t.diagnoses[0]?.cause !== w.cause) continue;
-          found.set(t.terminal, { terminal: t.terminal, cause: w.cause, onset: from, intervals: (next - from) / INTERVAL_MS, transactions: txns.get(t.terminal) ?? 0 });
-        }
-      }
+      if (next > -Infinity) check(next);
       next = next === -Infinity ? Math.ceil(clock / INTERVAL_MS) * INTERVAL_MS : next + INTERVAL_MS;
     }
     for (const [t, w] of watched) {
@@ -122,6 +123,7 @@ export async function measureDetection(dir: string): Promise<{ found: Detection[
     lastTs.set(e.terminal, Math.max(lastTs.get(e.terminal) ?? 0, e.tsMs));
     engine.observe(e);
   }
+  check(Date.parse(truth.at)); // the moment the truth describes (the last 5-minute check may be before it)
   const measured = [...watched].filter(([t]) => !Number.isNaN(onset.get(t) ?? 0));
   const missed = measured.filter(([t]) => !found.has(t)).map(([t, w]) => `${w.cause} (${t})`);
   return { found: [...found.values()], missed, quiet: watched.size - measured.length, falseIncidents: [...falseIncidents] };
