@@ -1,7 +1,7 @@
 // Time to detect, per cause, on a simulated fleet: the simulator's random fault mix (every
 // cause, obvious and subtle magnitudes) over two days; the events are streamed in arrival order
-// through one engine and diagnose(now) is asked every simulated minute (POSOPS_DETECT_CHECK_MS changes it). For each fault that
-// began after the first 12 hours (so the terminal has history), the delay from its onset to the
+// through one engine and diagnose(now) is asked every simulated minute (POSOPS_DETECT_CHECK_MS
+// changes it). For each fault that began after the first 12 hours (so the terminal has history), the delay from its onset to the
 // first check where the true cause is the terminal's first diagnosis, in light-heartbeat
 // intervals (300 s) and in the terminal's transactions. The onset is when the fault could first
 // show: the terminal's first event after it began (a fault that strikes a switched-off terminal
