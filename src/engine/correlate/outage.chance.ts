@@ -4,6 +4,7 @@
 // under "no outage" each awake terminal goes quiet with the fleet's rate p, and P(X >= k) for
 // X ~ Binomial(n, p) is the chance of seeing this many by coincidence.
 
+import { binomialTail } from '../stats.ts';
 import type { LivenessTracker } from './liveness.ts';
 
 /** The troubled terminals (silent or failing to connect) and when their trouble began. */
@@ -24,24 +25,6 @@ export interface Chance {
 /** Largest chance of coincidence at which a group's trouble is an outage (checked every few
  * minutes over tens of groups, so it must be small). */
 export const MAX_COINCIDENCE = 1e-5;
-
-/** P(X >= k), X ~ Binomial(n, p), summed in log space from k up (terms shrink fast for small p). */
-export function binomialTail(n: number, k: number, p: number): number {
-  if (k <= 0) return 1;
-  if (k > n) return 0;
-  if (p <= 0) return 0;
-  if (p >= 1) return 1;
-  let logC = 0;
-  for (let i = 0; i < k; i++) logC += Math.log(n - i) - Math.log(i + 1);
-  let term = Math.exp(logC + k * Math.log(p) + (n - k) * Math.log1p(-p));
-  let sum = 0;
-  for (let i = k; i <= n && term > 0; i++) {
-    sum += term;
-    if (term < sum * 1e-12) break;
-    term *= ((n - i) / (i + 1)) * (p / (1 - p));
-  }
-  return Math.min(1, sum);
-}
 
 /** The group `key`'s `k` quiet terminals (starts in [from, to]) against the whole fleet's
  * starts in the same window: `fleetStarts` are every troubled terminal of the fleet. */

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Incident, PosEvent, RegistryTerminal } from '../../domain/index.ts';
 import { byTime, heartbeats, MIN, openHours, registry, T0, terminal } from './fleet.builder.ts';
-import { binomialTail } from './outage.chance.ts';
 import { createCorrelator } from './index.ts';
 
 const HOUR = 60 * MIN;
@@ -138,14 +137,6 @@ test('a small group silent only since its usual closing time does not keep an in
   const at = T0 + 24 * HOUR + 15 * HOUR + 30 * MIN;
   const { terminals, events } = shopsFleet(at, (t, i) => (cuccWuhan(t) ? closing(i % 3) : undefined));
   assert.deepEqual(incidentsAt(terminals, events, at), []);
-});
-
-test('binomialTail() is the upper tail of the binomial distribution', () => {
-  assert.equal(binomialTail(6, 0, 0.3), 1);
-  assert.equal(binomialTail(3, 4, 0.3), 0);
-  assert.ok(Math.abs(binomialTail(6, 3, 0.1) - 0.01585) < 1e-5);
-  assert.ok(Math.abs(binomialTail(4, 4, 0.04) - 0.04 ** 4) < 1e-12);
-  assert.ok(Math.abs(binomialTail(1000, 1, 0.001) - (1 - 0.999 ** 1000)) < 1e-9);
 });
 
 test('five or more terminals of one carrier and region missing their heartbeat together are an outage within two heartbeat intervals; four wait for the settled rule', () => {
