@@ -66,3 +66,69 @@ test('diagnose() locks a terminal whose tamper switch tripped', () => {
   assert.equal(d.status, 'locked');
   assert.equal(d.diagnoses[0]?.cause, 'sec.tamper');
 });
+
+/**
+ * A quiet shop (T4) that takes few chip cards: heartbeats over both days' opening hours, a QR
+ * payment every 20 minutes, and chip reads only in `chip` ([minute since T0, failed, operator]);
+ * the rest of the fleet (T2, T3, T5, T6) reads chip cards all day with ~1% misreads. A failed
+ * read is followed by a fallback swipe, except a retry ('retry': the same card tried again).
+ * `humid` gives minutes whose heartbeats read 92% humidity.
+ */
+type ChipRead = [number, boolean | 'retry', string];
+function quietShop(chip: ChipRead[], humid: [number, number] = [0, 0]): ReturnType<typeof engineWith> {
+  const events = [];
+  for (const day of [0, 1440]) {
+    for (let m = day + 60; m <= day + 780; m += 5) {
+      const hum = m >= humid[0] && m < humid[1] ? 92 : 50;
+      events.push(heartbeat({ terminal: 'T4', t: at(m), env: { temp_c: 30, humidity_pct: hum }, reader: { chip: 'ok', contactless: 'ok', magstripe: 'ok' } }));
+      if (m % 20 === 0) events.push(txn({ terminal: 'T4', t: at(m) + 60_000, entry: 'qr', operator: '01' }));
+    }
+  }
+  for (const [m, failed, operator] of chip) {
+    if (failed) events.push(error({ terminal: 'T4', t: at(m), code: 'CARD_READ_FAIL', entry: 'chip', operator }));
+    if (failed !== 'retry') events.push(txn({ terminal: 'T4', t: at(m) + 30_000, entry: failed ? 'fallback' : 'chip', operator }));
+  }
+  const others = ['T2', 'T3', 'T5', 'T6'];
+  const reg = registry([...others, 'T4'].map((t) => terminal({ terminal: t })));
+  return engineWith(reg, merged(...others.map((t, i) => healthy(t, i + 2)), events));
+}
+
+/** Five chip failures by four cashiers against three good chip reads, in the afternoon of day 1 (the day before NOW). */
+const YESTERDAY: ChipRead[] = [[600, true, '01'], [622, false, '02'], [640, true, '02'], [661, true, '03'], [678, false, '01'], [695, true, '04'], [712, false, '03'], [720, true, '01']];
+
+test('a reader that failed most of a quiet shop\'s few chip reads yesterday is hw.chip_reader today, before its next chip card (the decayed counts are read as they stood at the latest failure)', () => {
+  const d = diagnosisOf(quietShop(YESTERDAY), 'T4', NOW);
+  assert.equal(d.diagnoses[0]?.cause, 'hw.chip_reader');
+  assert.match(d.diagnoses[0]!.evidence.join(' '), /5 chip read failures in \d+(\.\d)? reads up to the latest failure: a chance of \d\.\de-\d+ at the fleet's rate/);
+});
+
+test('a few misreads among a quiet shop\'s chip reads are not a reader fault: one card failing three times, or two failures in four reads', () => {
+  const oneCard: ChipRead[] = [[600, false, '01'], [660, 'retry', '02'], [661, 'retry', '02'], [662, true, '02'], [700, false, '01'], [720, false, '01']];
+  assert.equal(diagnosisOf(quietShop(oneCard), 'T4', NOW).diagnoses.length, 0);
+  const twoOfFour: ChipRead[] = [[600, true, '01'], [640, false, '02'], [680, true, '02'], [720, false, '01']];
+  assert.equal(diagnosisOf(quietShop(twoOfFour), 'T4', NOW).diagnoses.length, 0);
+});
+
+test('chip failures on a damp afternoon are not a reader fault the next day, when the damp has left the last hours but not the day', () => {
+  const d = diagnosisOf(quietShop(YESTERDAY, [560, 740]), 'T4', NOW);
+  assert.notEqual(d.diagnoses[0]?.cause, 'hw.chip_reader');
+});
+
+test('a reader that failed a quiet shop\'s chip cards yesterday but has read every one of the last hours\' cards is not reported from the old failures', () => {
+  const bad: ChipRead[] = [[600, true, '01'], [615, true, '02'], [630, true, '03'], [650, false, '01'], [665, true, '02'], [680, true, '04'], [700, true, '03'], [720, true, '01']];
+  assert.equal(diagnosisOf(quietShop(bad), 'T4', NOW).diagnoses[0]?.cause, 'hw.chip_reader');
+  const works: ChipRead[] = [...bad, ...[660, 680, 700, 720, 740, 760].map((m, i): ChipRead => [1440 + m, false, ['01', '02', '03'][i % 3]!])];
+  assert.notEqual(diagnosisOf(quietShop(works), 'T4', NOW).diagnoses[0]?.cause, 'hw.chip_reader');
+});
+
+test('while the fleet has read only a handful of chip cards (no misread among them yet), four failures in five reads are not judged against a rate of zero', () => {
+  const events = [];
+  for (let m = 1440 + 60; m <= 1440 + 780; m += 5) for (const t of ['T2', 'T4']) events.push(heartbeat({ terminal: t, t: at(m), reader: { chip: 'ok', contactless: 'ok', magstripe: 'ok' } }));
+  for (let i = 0; i < 6; i++) events.push(txn({ terminal: 'T2', t: at(1440 + 100 + i * 90), entry: 'chip', operator: '01' }));
+  for (const [m, failed, operator] of [[240, true, '01'], [260, true, '02'], [280, false, '01'], [300, true, '03'], [320, true, '02']] as const) {
+    if (failed) events.push(error({ terminal: 'T4', t: at(1440 + m), code: 'CARD_READ_FAIL', entry: 'chip', operator }));
+    events.push(txn({ terminal: 'T4', t: at(1440 + m) + 30_000, entry: failed ? 'fallback' : 'chip', operator }));
+  }
+  const engine = engineWith(registry([terminal({ terminal: 'T2' }), terminal({ terminal: 'T4' })]), merged(events));
+  assert.notEqual(diagnosisOf(engine, 'T4', NOW).diagnoses[0]?.cause, 'hw.chip_reader');
+});

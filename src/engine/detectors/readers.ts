@@ -1,9 +1,10 @@
 // Card readers and how cards are handled: a reader fault shows across every operator (and
 // often in the self-test); one cashier's bad handling shows on that operator only.
 
-import { C, type CounterId } from '../counters.ts';
+import { C, TAU_LONG, type CounterId } from '../counters.ts';
 import type { OperatorStats, TerminalState } from '../state.ts';
-import { candidate, clamp01, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
+import { binomialTailReal } from '../stats.ts';
+import { candidate, clamp01, count, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 interface ReaderKind {
   cause: 'hw.chip_reader' | 'hw.contactless_reader' | 'hw.magstripe_reader';
@@ -20,6 +21,14 @@ const KINDS: ReaderKind[] = [
   { cause: 'hw.contactless_reader', test: 'reader.contactless', label: ['contactless', '挥卡'], fail: [C.RF_CTLS], ok: [C.TX_CTLS], fleetIndex: 2 },
   { cause: 'hw.magstripe_reader', test: 'reader.magstripe', label: ['swipe', '刷卡'], fail: [C.RF_SWIPE], ok: [C.TX_SWIPE], fleetIndex: 4 },
 ];
+
+/**
+ * Largest chance, at the fleet's own failure rate, of a reader's failures for them to be a fault
+ * on that alone: thousands of readers are checked every few minutes, and a healthy one has a run
+ * of misreads on a quiet day now and then (in 13 simulated fleets, 6,250 terminals checked every
+ * 15 minutes, the lowest chance a healthy reader reached was about 7e-5), so it must be far smaller.
+ */
+export const MAX_READER_CHANCE = 1e-6;
 
 function sum(s: TerminalState, ids: CounterId[], now: number): number {
   let total = 0;
@@ -61,15 +70,37 @@ function readerCandidate(x: DetectorInput, k: ReaderKind, handling: boolean): Ca
   // more failures than the fleet's rate explains (binomial: mean + 3 sd + 2), at a rate well above it
   const expected = (fails + oks) * fleet;
   const sustained = fails >= Math.max(4, expected + 3 * Math.sqrt(expected) + 2) && rate >= Math.max(0.08, 4 * fleet) && recent >= 0.5;
-  const failing = sustained || fresh;
+  // few reads but most of them failing: how likely that many failures are at the fleet's rate.
+  // The counts are read as they stood at the latest failure (hours without a read of this kind
+  // do not make them less telling; successes since then are counted at more than their weight);
+  // the fleet's rate has a prior of one failure and one success so that a young fleet's zero
+  // does not make every failure a fault. Not when the last hours read three or more cards of
+  // this kind without a failure (the reader works again), nor after heat or damp within the
+  // day (the counts look back that far).
+  const lastFail = s.counters.last(k.fail[0]!);
+  const lift = lastFail > 0 && now > lastFail ? Math.exp((now - lastFail) / TAU_LONG) : 1;
+  const liftedFails = fails * lift;
+  const liftedRate = liftedFails / Math.max(1, liftedFails + oks * lift);
+  const chance = binomialTailReal(liftedFails + oks * lift, liftedFails, (fleetFail + 1) / (fleetFail + fleetOk + 2));
+  const weatherDay = weather || s.counters.long(C.HOT, now) + s.counters.long(C.HUMID, now) >= 0.5;
+  const unlikely = !weatherDay && liftedRate >= Math.max(0.08, 4 * fleet) && chance < MAX_READER_CHANCE && (recent >= 0.5 || recentOk < 3);
+  const failing = sustained || fresh || unlikely;
   if (!selfTest && (!failing || handling)) return undefined;
   const ev: [string, string][] = [];
   ev.push([
     `${k.label[0]} read failures ${pct(rate)} (fleet ${pct(fleet)}), ${Math.round(fails)} recently; ${pct(recentRate)} over the last hours`,
     `${k.label[1]}读卡失败率 ${pct(rate)}（全网 ${pct(fleet)}），近期 ${Math.round(fails)} 次；最近几小时 ${pct(recentRate)}`,
   ]);
+  if (unlikely) {
+    const reads = n1(liftedFails + oks * lift);
+    ev.push([
+      `${count(liftedFails)} ${k.label[0]} read failures in ${reads} reads up to the latest failure: a chance of ${chance.toExponential(1)} at the fleet's rate`,
+      `截至最近一次失败，${reads} 次${k.label[1]}中 ${count(liftedFails)} 次读卡失败：按全网失败率出现的概率为 ${chance.toExponential(1)}`,
+    ]);
+  }
   if (selfTest) ev.push([`self-test ${k.test}=fault`, `自检 ${k.test}=fault`]);
-  const conf = selfTest ? 0.95 : clamp01(0.55 + (sustained ? rate : 0.6 * recentRate) + Math.min(fails, 20) / 100);
+  const strength = sustained ? rate : Math.max(0.6 * recentRate, unlikely ? 0.6 * liftedRate : 0);
+  const conf = selfTest ? 0.95 : clamp01(0.55 + strength + Math.min(fails, 20) / 100);
   const since = selfTest ? Math.min(s.health!.since?.[k.test] ?? now, s.counters.first(k.fail[0]!) || now) : s.counters.first(k.fail[0]!);
   return candidate(k.cause, conf, since, ev);
 }
