@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { binomialTail, binomialTailReal, lnGamma } from './stats.ts';
+import { binomialTail, binomialTailReal, lnGamma, poissonTail } from './stats.ts';
 
 const close = (a: number, b: number, rel = 1e-9): boolean => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300);
 
@@ -32,4 +32,13 @@ test('binomialTailReal() equals binomialTail() at whole counts, tiny tails inclu
   const mid = binomialTailReal(8, 4.5, 0.01);
   assert.ok(mid < lo && mid > hi, `${hi} < ${mid} < ${lo}`);
   assert.ok(close(binomialTailReal(7.59, 4.55, 0.0095), 2.90415079607e-8, 1e-9));
+});
+
+test('poissonTail() is the upper tail of the Poisson distribution, small tails included', () => {
+  assert.equal(poissonTail(0, 2), 1);
+  assert.ok(close(poissonTail(1, 2), 1 - Math.exp(-2), 1e-12));
+  assert.ok(close(poissonTail(3, 1), 1 - Math.exp(-1) * (1 + 1 + 0.5), 1e-9));
+  // mu well below k: the first term dominates, P(N >= 4 | mu = 0.001) ~ mu^4 / 4!
+  assert.ok(close(poissonTail(4, 0.001), 0.001 ** 4 / 24, 1e-3));
+  assert.ok(close(poissonTail(10, 1e-6), 1e-60 / 3628800, 1e-5)); // far below exp(-mu)'s own precision
 });

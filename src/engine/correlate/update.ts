@@ -12,6 +12,7 @@ import { HOUR, iso, pct } from './buckets.ts';
 import { intern } from '../intern.ts';
 import type { FleetIndex } from './fleet.ts';
 import { MAX_COINCIDENCE } from './outage.chance.ts';
+import { poissonTail } from '../stats.ts';
 
 const GRACE = HOUR;
 const MAX_CRASHES = 16;
@@ -271,30 +272,6 @@ function firstAfter(crashes: readonly number[], ts: number): number {
 function stillCrashing(after: readonly number[], lastSeen: number | undefined, now: number): boolean {
   const heard = Math.min(now, Math.max(lastSeen ?? now, ...after));
   return Math.max(...after) >= heard - 3 * HOUR;
-}
-
-/** P(N >= k), N ~ Poisson(mu): 1 minus the terms below k when mu reaches k, else the terms from k
- * up, the first one in log space (they shrink from there; exp(-mu) alone would underflow). */
-function poissonTail(k: number, mu: number): number {
-  if (k <= 0) return 1;
-  if (mu >= k) {
-    let term = Math.exp(-mu);
-    let below = 0;
-    for (let j = 0; j < k; j++) {
-      below += term;
-      term *= mu / (j + 1);
-    }
-    return Math.max(0, 1 - below);
-  }
-  let log = -mu + k * Math.log(mu);
-  for (let j = 2; j <= k; j++) log -= Math.log(j);
-  let term = Math.exp(log);
-  let sum = 0;
-  for (let j = k; term > sum * 1e-12; j++) {
-    sum += term;
-    term *= mu / (j + 1);
-  }
-  return Math.min(1, sum);
 }
 
 function mostCommon(values: (string | undefined)[]): string | undefined {
