@@ -117,10 +117,11 @@ export class UpdateTracker {
    * The first-crashes rule's evidence: the group's clean installs (no crash in the CLEAN_BEFORE
    * before), those of them that crashed since and still crash, and the chance of that many by
    * coincidence (1 when fewer than two, or than half the clean installs, crashed). Under "the
-   * version is fine" a clean terminal crashes for the first time at the rate of the rest of the fleet (its terminals with a crash in FLEET_WINDOW per awake terminal-hour,
-   * chronic crashers included, so the rate is if anything too high); each install was watched from
-   * the install to its first crash (or now), and the first crashes in that time are Poisson. Old
-   * installs bring long watches: a version that ran fine for days is not blamed for new crashes.
+   * version is fine" a clean terminal crashes for the first time at the rate of the rest of the
+   * fleet (its terminals with a crash in FLEET_WINDOW per awake terminal-hour, chronic crashers
+   * included, so the rate is if anything too high); each install was watched from the install to
+   * its first crash (or now), and the first crashes in that time are Poisson. Old installs bring
+   * long watches: a version that ran fine for days is not blamed for new crashes.
    */
   private firstCrashes(group: Group, key: string, now: number, lastSeen: LastSeen): { struck: string[]; installs: number; chance: number } {
     const struck: string[] = [];
