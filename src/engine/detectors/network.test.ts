@@ -100,3 +100,14 @@ test('diagnose() reports contract.expired a couple of heartbeats after a SIM pla
   assert.equal(diagnosisOf(engine, 'T4', at(16 * 60 + 5)).status, 'ok');
   assert.equal(diagnosisOf(engine, 'T4', at(16 * 60 + 15)).diagnoses[0]?.cause, 'contract.expired');
 });
+
+test('diagnose() reports net.config on the third heartbeat with DNS failing (a good signal), not on the second', () => {
+  const from = at(1440 + 480);
+  const t1 = day('T1', 1).map((e) => e.type === 'heartbeat' && e.tsMs >= from
+    ? { ...e, net: { type: '4g', carrier: 'CMCC', rssi_dbm: -70, dns_ok: false } } as typeof e : e);
+  const bad = t1.filter((e) => e.type === 'heartbeat' && e.tsMs >= from).map((e) => e.tsMs);
+  assert.ok(bad[2]! - bad[0]! <= 12 * 60_000, 'three heartbeats about 5 minutes apart');
+  const upTo = (t: number) => engineWith(reg, merged(t1, day('T2', 2), day('T3', 3)).filter((e) => e.tsMs <= t));
+  assert.equal(diagnosisOf(upTo(bad[1]!), 'T1', bad[1]! + 60_000).status, 'ok');
+  assert.equal(diagnosisOf(upTo(bad[2]!), 'T1', bad[2]! + 60_000).diagnoses[0]?.cause, 'net.config');
+});

@@ -53,6 +53,12 @@ function weakSignal(x: DetectorInput): Candidate | undefined {
   ]);
 }
 
+/**
+ * Three DNS failures as a decayed count: three heartbeats 5 minutes apart count 2.88 in the 2-hour
+ * window by the third, so `>= 3` waited for a fourth.
+ */
+const THREE_FAILURES = 2.8;
+
 function config(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
   const c = s.counters;
@@ -67,7 +73,7 @@ function config(x: DetectorInput): Candidate | undefined {
   const meanRssi = n >= 2 ? c.short(C.RSSI_SUM, now) / n : rssi;
   const dnsEveryBeat = hb >= 4 && c.short(C.HB_DNS_BAD, now) / hb >= 0.8;
   const goodSignal = !cellular(x) || rssi === undefined || rssi > -95 || (dnsEveryBeat && meanRssi !== undefined && meanRssi > -100);
-  if (!goodSignal || !(dns >= 3 || (connect >= 4 && noRtt >= 0.5))) return undefined;
+  if (!goodSignal || !(dns >= THREE_FAILURES || (connect >= 4 && noRtt >= 0.5))) return undefined;
   return candidate('net.config', Math.min(0.92, 0.6 + dns / 40 + noRtt * 0.2), Math.min(c.first(C.DNS_FAIL) || now, c.first(C.HB_DNS_BAD) || now), [
     [`${count(dns)} DNS failures and ${count(connect)} connect failures in the last hours with ${rssi !== undefined ? `signal ${rssi} dBm` : `a ${s.health?.netType ?? 'wired'} link`}`,
       `近几小时 ${count(dns)} 次域名解析失败、${count(connect)} 次联网失败，${rssi !== undefined ? `信号 ${rssi} dBm` : '有线/Wi-Fi 链路'}正常`],
