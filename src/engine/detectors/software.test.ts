@@ -83,3 +83,13 @@ test('diagnose() reports sw.outdated for firmware below the model minimum (numer
   assert.equal(d.diagnoses[0]?.cause, 'sw.outdated');
   assert.match(d.diagnoses[0]!.evidence[0]!, /firmware 4\.12\.0 is below the A8 minimum 5\.0\.0/);
 });
+
+test('diagnose() reports sw.app_conflict on the second crash after a new app appears; one crash is no conflict, nor two with no new app', () => {
+  const apps = [heartbeat({ terminal: 'T1', t: at(1440 + 200), apps: ['a@1'] }), heartbeat({ terminal: 'T1', t: at(1440 + 440), apps: ['a@1', 'overlay.tool@1.0.3'] })];
+  const twoCrashes = crashes(1440 + 450, 2); // 10 and 25 minutes after the app was listed
+  const upTo = (events: ReturnType<typeof crashes>, t: number) => engineWith(reg, merged(day('T1', 1), events).filter((e) => e.tsMs <= at(t)));
+  const second = 1440 + 450 + 15 + 2;
+  assert.equal(diagnosisOf(upTo([...apps, ...twoCrashes], second), 'T1', at(second)).diagnoses[0]?.cause, 'sw.app_conflict');
+  assert.equal(diagnosisOf(upTo([...apps, ...twoCrashes], 1440 + 455), 'T1', at(1440 + 455)).status, 'ok');
+  assert.equal(diagnosisOf(upTo(twoCrashes, second), 'T1', at(second)).status, 'ok');
+});

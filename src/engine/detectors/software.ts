@@ -11,6 +11,8 @@ const AFTER_CHANGE = 8 * 3600;
 /** Apps are listed in full heartbeats (about hourly, and late ones do not update the list), so a
  *  new app may first be seen up to this long after the crashes it causes began. */
 const APP_SEEN_LATE = 75 * 60;
+/** Two crashes as a decayed count (see TWO_READINGS in the environment detector). */
+const TWO_CRASHES = 1.8;
 /** Crashes spread over this long are a loop, not a burst. */
 const LONG_LOOP = 4 * 3600;
 /** An app listed on at most this share of the reporting terminals (or 3) is a rare one. */
@@ -34,22 +36,24 @@ function crashes(x: DetectorInput): Candidate | undefined {
   // a long-running loop stays a loop when the last hours saw one crash only: its crashes come slower
   // than the short window (a subtle loop, a shop that was closed), and a burst does not last hours
   const longRunning = s.firstCrash > 0 && lastCrash - s.firstCrash >= LONG_LOOP && total >= 6;
-  if ((recent < 2 && !(longRunning && recent >= 0.35)) || total < 4 || now - lastCrash > 3 * 3600) return undefined;
-  // a burst that stopped: quiet for an hour and for much longer than its own usual gap between crashes
-  const firstCrash = Math.min(c.first(C.CRASH) || lastCrash, c.first(C.BOOT_CRASH) || lastCrash);
-  const gap = (lastCrash - (longRunning ? s.firstCrash : firstCrash)) / Math.max(1, Math.max(c.long(C.CRASH, now), c.long(C.BOOT_CRASH, now)) - 1);
-  if (now - lastCrash > Math.max(60 * 60, 4 * gap + 15 * 60)) return undefined;
-  let onset = Math.min(c.first(C.CRASH) || now, c.first(C.BOOT_CRASH) || now);
-  const ev: [string, string][] = [[
-    `${count(c.long(C.CRASH, now))} APP_CRASH/APP_ANR and ${count(c.long(C.BOOT_CRASH, now))} crash/watchdog boots recently, the last ${hours(now - lastCrash)} ago`,
-    `近期 ${count(c.long(C.CRASH, now))} 次应用崩溃/无响应、${count(c.long(C.BOOT_CRASH, now))} 次崩溃/看门狗重启，最近一次在 ${hours(now - lastCrash)} 前`,
-  ]];
-  const h = s.health;
+  let onset = Math.min(c.first(C.CRASH) || lastCrash, c.first(C.BOOT_CRASH) || lastCrash);
   const startedAfter = (at: number, lead = 600): number | undefined => {
     for (const t of [s.firstCrash, onset]) if (t >= at - lead && t - at < AFTER_CHANGE) return t;
     return undefined;
   };
+  const h = s.health;
   const afterApp = h?.appAddedAt !== undefined ? startedAfter(h.appAddedAt, APP_SEEN_LATE) : undefined;
+  // an app just installed and two app crashes since, the last within the hour: the conflict shows
+  // before a loop's counts build up (two crashes minutes apart count 1.8-1.96 decayed)
+  const crashesAfterApp = afterApp !== undefined && c.long(C.CRASH, now) >= TWO_CRASHES && now - lastCrash <= 3600;
+  if (!crashesAfterApp && ((recent < 2 && !(longRunning && recent >= 0.35)) || total < 4 || now - lastCrash > 3 * 3600)) return undefined;
+  // a burst that stopped: quiet for an hour and for much longer than its own usual gap between crashes
+  const gap = (lastCrash - (longRunning ? s.firstCrash : onset)) / Math.max(1, Math.max(c.long(C.CRASH, now), c.long(C.BOOT_CRASH, now)) - 1);
+  if (now - lastCrash > Math.max(60 * 60, 4 * gap + 15 * 60)) return undefined;
+  const ev: [string, string][] = [[
+    `${count(c.long(C.CRASH, now))} APP_CRASH/APP_ANR and ${count(c.long(C.BOOT_CRASH, now))} crash/watchdog boots recently, the last ${hours(now - lastCrash)} ago`,
+    `近期 ${count(c.long(C.CRASH, now))} 次应用崩溃/无响应、${count(c.long(C.BOOT_CRASH, now))} 次崩溃/看门狗重启，最近一次在 ${hours(now - lastCrash)} 前`,
+  ]];
   if (h?.appAddedAt !== undefined && afterApp !== undefined) {
     onset = afterApp;
     ev.push(onset >= h.appAddedAt
