@@ -93,3 +93,15 @@ test('diagnose() reports sw.app_conflict on the second crash after a new app app
   assert.equal(diagnosisOf(upTo([...apps, ...twoCrashes], 1440 + 455), 'T1', at(1440 + 455)).status, 'ok');
   assert.equal(diagnosisOf(upTo(twoCrashes, second), 'T1', at(second)).status, 'ok');
 });
+
+test('diagnose() reports sw.app_conflict after a new app although the terminal had an odd crash boot in the morning', () => {
+  const apps = [heartbeat({ terminal: 'T1', t: at(1440 + 200), apps: ['a@1'] }), heartbeat({ terminal: 'T1', t: at(1440 + 600), apps: ['a@1', 'overlay.tool@1.0.3'] })];
+  const morning = [boot({ terminal: 'T1', t: at(1440 + 100), reason: 'crash' })]; // 8 hours before: another episode
+  const second = 1440 + 610 + 15 + 2;
+  // the app crashes now without rebooting the terminal: the crash-boot counter still holds the morning's episode
+  const appCrashes = crashes(1440 + 610, 2).filter((e) => e.type === 'error');
+  const engine = engineWith(reg, merged(day('T1', 1), apps, morning, appCrashes).filter((e) => e.tsMs <= at(second)));
+  const d = diagnosisOf(engine, 'T1', at(second));
+  assert.equal(d.diagnoses[0]?.cause, 'sw.app_conflict');
+  assert.equal(d.diagnoses[0]?.since, new Date(at(1440 + 610)).toISOString());
+});

@@ -2,7 +2,7 @@
 // updates, terminal keys, storage and the device clock.
 
 import { compareVersions } from '../../domain/index.ts';
-import { C } from '../counters.ts';
+import { C, EPISODE_GAP, type CounterId } from '../counters.ts';
 import { buildsOf, type CrashStat } from '../fleet.ts';
 import type { TerminalState } from '../state.ts';
 import { candidate, hours, count, type Candidate, type Detector, type DetectorInput } from './types.ts';
@@ -36,7 +36,10 @@ function crashes(x: DetectorInput): Candidate | undefined {
   // a long-running loop stays a loop when the last hours saw one crash only: its crashes come slower
   // than the short window (a subtle loop, a shop that was closed), and a burst does not last hours
   const longRunning = s.firstCrash > 0 && lastCrash - s.firstCrash >= LONG_LOOP && total >= 6;
-  let onset = Math.min(c.first(C.CRASH) || lastCrash, c.first(C.BOOT_CRASH) || lastCrash);
+  // where the crashes of now began: a kind of crash last seen more than an episode before the
+  // latest (an odd crash boot this morning) does not belong to them
+  const episodeStart = (id: CounterId): number => (c.last(id) > 0 && lastCrash - c.last(id) <= EPISODE_GAP ? c.first(id) || lastCrash : lastCrash);
+  let onset = Math.min(episodeStart(C.CRASH), episodeStart(C.BOOT_CRASH));
   const startedAfter = (at: number, lead = 600): number | undefined => {
     for (const t of [s.firstCrash, onset]) if (t >= at - lead && t - at < AFTER_CHANGE) return t;
     return undefined;
