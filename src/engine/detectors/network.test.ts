@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { at, diagnosisOf, engineWith, merged, registry, shopDays, terminal } from '../test-builders.ts';
+import { at, diagnosisOf, engineWith, merged, registry, shopDays, terminal, txn } from '../test-builders.ts';
 
 const reg = registry([terminal({ terminal: 'T1' }), terminal({ terminal: 'T2' }), terminal({ terminal: 'T3' }), terminal({ terminal: 'T4', sim_expires: '2026-06-04' })]);
 const day = (t: string, seed: number, days = 2, close = 780) => shopDays({ terminal: t, days, open: 60, close, seed });
@@ -110,4 +110,21 @@ test('diagnose() reports net.config on the third heartbeat with DNS failing (a g
   const upTo = (t: number) => engineWith(reg, merged(t1, day('T2', 2), day('T3', 3)).filter((e) => e.tsMs <= t));
   assert.equal(diagnosisOf(upTo(bad[1]!), 'T1', bad[1]! + 60_000).status, 'ok');
   assert.equal(diagnosisOf(upTo(bad[2]!), 'T1', bad[2]! + 60_000).diagnoses[0]?.cause, 'net.config');
+});
+
+test('diagnose() reports net.weak_signal when a wifi signal falls far and timeouts follow, before the hours\' mean catches up; the fall alone is not', () => {
+  const ids = Array.from({ length: 12 }, (_, i) => `W${i}`);
+  const fleetReg = registry(ids.map((t) => terminal({ terminal: t })));
+  const FALL = at(1440 + 480);
+  const wifi = (t: string, seed: number) => shopDays({ terminal: t, days: 2, open: 60, close: 780, seed }).map((e) => e.type === 'heartbeat'
+    ? { ...e, net: { type: 'wifi', rssi_dbm: t === 'W0' && e.tsMs >= FALL ? -85 : -48 - (e.tsMs / 300_000) % 5, host_rtt_ms: 60, dns_ok: true } } as typeof e : e);
+  const fleet = merged(...ids.map((t, i) => wifi(t, i + 1)));
+  const bad = fleet.filter((e) => e.terminal === 'W0' && e.type === 'heartbeat' && e.tsMs >= FALL).map((e) => e.tsMs);
+  const timeouts = [txn({ terminal: 'W0', t: at(1440 + 481), timeout: true, rc: null, latency_ms: 60000 }), txn({ terminal: 'W0', t: at(1440 + 484), timeout: true, rc: null, latency_ms: 60000 })];
+  const when = bad[1]! + 60_000;
+  const withTrouble = engineWith(fleetReg, merged(fleet, timeouts).filter((e) => e.tsMs <= when));
+  const d = diagnosisOf(withTrouble, 'W0', when);
+  assert.equal(d.diagnoses[0]?.cause, 'net.weak_signal', JSON.stringify(d.diagnoses));
+  assert.match(d.diagnoses[0]!.evidence.join(' '), /latest reading -85 dBm/);
+  assert.equal(diagnosisOf(engineWith(fleetReg, fleet.filter((e) => e.tsMs <= when)), 'W0', when).status, 'ok');
 });

@@ -30,6 +30,14 @@ function offline(x: DetectorInput): Candidate | undefined {
   return candidate('net.offline', 0.45 + 0.45 * sil.expected, since, ev);
 }
 
+/**
+ * Three DNS failures as a decayed count: three heartbeats 5 minutes apart count 2.88 in the 2-hour
+ * window by the third, so `>= 3` waited for a fourth.
+ */
+const THREE_FAILURES = 2.8;
+/** Two failures, as a decayed count. */
+const TWO_FAILURES = 1.8;
+
 function weakSignal(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
   const c = s.counters;
@@ -41,23 +49,27 @@ function weakSignal(x: DetectorInput): Candidate | undefined {
   const trouble = c.short(C.TIMEOUT, now) + c.short(C.NET_FAIL, now) + c.short(C.HB_NORTT, now) * 0.5 + 0.5 * (c.long(C.TIMEOUT, now) + c.long(C.NET_FAIL, now));
   // weak by the absolute scale, or far below the fleet's terminals on the same bearer with more trouble
   const bearer = s.health?.netType ? x.fleet.signalByBearer.get(bearerOf(s.health.netType)) : undefined;
-  const low = bearer !== undefined && bearer.terminals >= 10 && mean <= bearer.mean - Math.max(10, 2 * bearer.sd);
-  if (!(((mean <= -97 || weakShare >= 0.4) && trouble >= 1) || (low && trouble >= 3))) return undefined;
+  const far = (v: number | undefined): boolean => bearer !== undefined && bearer.terminals >= 10 && v !== undefined && v <= bearer.mean - Math.max(10, 2 * bearer.sd);
+  const low = far(mean);
+  // a signal that just fell — the latest reading, of the half hour before the report moment (not
+  // held through a silence like the hours' mean), far below the fleet and 20 dB below the
+  // terminal's own day — shows before the hours' mean follows it, with the trouble it causes
+  const latest = s.health?.rssi;
+  const dayN = c.long(C.RSSI_N, now);
+  const fell = latest !== undefined && dayN >= 6 && latest <= c.long(C.RSSI_SUM, now) / dayN - 20 && far(latest) && x.at - (s.health?.at ?? 0) <= 1800;
+  const fellTrouble = fell && c.short(C.TIMEOUT, now) + c.short(C.NET_FAIL, now) >= TWO_FAILURES;
+  if (!(((mean <= -97 || weakShare >= 0.4) && trouble >= 1) || (low && trouble >= 3) || fellTrouble)) return undefined;
   const key = `${x.registry?.carrier ?? ''}|${x.registry?.region ?? ''}`;
-  const fleet = low ? bearer!.mean : x.fleet.signal.get(key);
-  const where = low ? `${s.health!.netType} terminals of the fleet` : key.replace('|', ' in ');
+  const byBearer = low || fellTrouble;
+  const fleet = byBearer ? bearer!.mean : x.fleet.signal.get(key);
+  const where = byBearer ? `${s.health!.netType} terminals of the fleet` : key.replace('|', ' in ');
   return candidate('net.weak_signal', Math.min(0.9, 0.55 + weakShare * 0.3 + trouble / 40), c.first(C.RSSI_WEAK) || c.first(C.NET_FAIL) || now, [
     [`signal ${n1(mean)} dBm over the last hours (${pct(weakShare)} of readings below -100 dBm${fleet !== undefined ? `; ${where} average ${n1(fleet)} dBm` : ''})`,
-      `近几小时信号 ${n1(mean)} dBm（${pct(weakShare)} 的读数低于 -100 dBm${fleet !== undefined ? `；${low ? '同类联网方式' : '同运营商同地区'}平均 ${n1(fleet)} dBm` : ''}）`],
+      `近几小时信号 ${n1(mean)} dBm（${pct(weakShare)} 的读数低于 -100 dBm${fleet !== undefined ? `；${byBearer ? '同类联网方式' : '同运营商同地区'}平均 ${n1(fleet)} dBm` : ''}）`],
     [`${count(c.short(C.TIMEOUT, now))} timeouts, ${count(c.short(C.NET_FAIL, now))} NET_CONNECT_FAIL`, `${count(c.short(C.TIMEOUT, now))} 次超时，${count(c.short(C.NET_FAIL, now))} 次联网失败`],
+    ...(fellTrouble ? [[`latest reading ${latest} dBm, ${n1(c.long(C.RSSI_SUM, now) / dayN - latest!)} dB below its own day`, `最新读数 ${latest} dBm，比它自己当天的平均低 ${n1(c.long(C.RSSI_SUM, now) / dayN - latest!)} dB`] as [string, string]] : []),
   ]);
 }
-
-/**
- * Three DNS failures as a decayed count: three heartbeats 5 minutes apart count 2.88 in the 2-hour
- * window by the third, so `>= 3` waited for a fourth.
- */
-const THREE_FAILURES = 2.8;
 
 function config(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
