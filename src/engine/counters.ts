@@ -41,6 +41,16 @@ export const TAU_SHORT = 2 * 3600;
 export const TAU_LONG = 24 * 3600;
 /** A counter silent for longer than this starts a new episode (its `first` moves). */
 export const EPISODE_GAP = 6 * 3600;
+
+/**
+ * The decayed count at which `n` events count as there: the older ones have lost a little weight
+ * by the time the last comes (two heartbeats 5-25 minutes apart count 1.8-1.96 in the short
+ * window, three 5 minutes apart 2.88), so a rule meant as "n readings" compared with `n` waits
+ * for one more.
+ */
+export function decayedCount(n: number): number {
+  return n - 0.2;
+}
 /** How far events may run ahead of the reference before the counters are decayed forward (s). */
 const REF_STEP = 900;
 /** Hours in the activity ring (one bit per hour: whether the terminal sent anything then). */

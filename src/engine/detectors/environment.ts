@@ -1,18 +1,14 @@
 // Heat and humidity, when failures follow them.
 
-import { C } from '../counters.ts';
+import { C, decayedCount } from '../counters.ts';
 import { meanTemp } from '../fleet.ts';
 import { HOT_C, HOTTER_C, HUMID_PCT, WARM_C } from '../state.heartbeat.ts';
 import { candidate, count, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 /** Humidity points above the same region's terminals that make a terminal's spot damp. */
 const DAMPER_PCT = 15;
-/**
- * Two readings, as a decayed count: the older one has lost a little weight by the time the second
- * comes (two heartbeats 5-25 minutes apart count 1.8-1.96 in the 2-hour window), so `>= 2` would
- * wait for a third.
- */
-const TWO_READINGS = 1.8;
+/** Two readings, as a decayed count (see decayedCount). */
+const TWO_READINGS = decayedCount(2);
 
 /** The region's mean temperature and humidity without this terminal (neighbours only), if there are enough of them. */
 function neighbours(x: DetectorInput): { temp?: number; humidity?: number } {

@@ -1,7 +1,7 @@
 // Offline, weak signal, wrong network settings and a slow host. Carrier outages are fleet
 // incidents: the correlator finds them, and they take over the offline terminals they explain.
 
-import { C } from '../counters.ts';
+import { C, decayedCount } from '../counters.ts';
 import { bearerOf } from '../fleet.ts';
 import { silence } from '../liveness.ts';
 import { candidate, hours, n1, count, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
@@ -30,13 +30,9 @@ function offline(x: DetectorInput): Candidate | undefined {
   return candidate('net.offline', 0.45 + 0.45 * sil.expected, since, ev);
 }
 
-/**
- * Three DNS failures as a decayed count: three heartbeats 5 minutes apart count 2.88 in the 2-hour
- * window by the third, so `>= 3` waited for a fourth.
- */
-const THREE_FAILURES = 2.8;
-/** Two failures, as a decayed count. */
-const TWO_FAILURES = 1.8;
+/** Three and two failures, as decayed counts (see decayedCount). */
+const THREE_FAILURES = decayedCount(3);
+const TWO_FAILURES = decayedCount(2);
 
 function weakSignal(x: DetectorInput): Candidate | undefined {
   const { state: s, now } = x;
@@ -56,7 +52,8 @@ function weakSignal(x: DetectorInput): Candidate | undefined {
   // terminal's own day — shows before the hours' mean follows it, with the trouble it causes
   const latest = s.health?.rssi;
   const dayN = c.long(C.RSSI_N, now);
-  const fell = latest !== undefined && dayN >= 6 && latest <= c.long(C.RSSI_SUM, now) / dayN - 20 && far(latest) && x.at - (s.health?.at ?? 0) <= 1800;
+  const below = latest !== undefined && dayN >= 6 ? c.long(C.RSSI_SUM, now) / dayN - latest : 0;
+  const fell = below >= 20 && far(latest) && x.at - (s.health?.at ?? 0) <= 1800;
   const fellTrouble = fell && c.short(C.TIMEOUT, now) + c.short(C.NET_FAIL, now) >= TWO_FAILURES;
   if (!(((mean <= -97 || weakShare >= 0.4) && trouble >= 1) || (low && trouble >= 3) || fellTrouble)) return undefined;
   const key = `${x.registry?.carrier ?? ''}|${x.registry?.region ?? ''}`;
@@ -67,7 +64,7 @@ function weakSignal(x: DetectorInput): Candidate | undefined {
     [`signal ${n1(mean)} dBm over the last hours (${pct(weakShare)} of readings below -100 dBm${fleet !== undefined ? `; ${where} average ${n1(fleet)} dBm` : ''})`,
       `近几小时信号 ${n1(mean)} dBm（${pct(weakShare)} 的读数低于 -100 dBm${fleet !== undefined ? `；${byBearer ? '同类联网方式' : '同运营商同地区'}平均 ${n1(fleet)} dBm` : ''}）`],
     [`${count(c.short(C.TIMEOUT, now))} timeouts, ${count(c.short(C.NET_FAIL, now))} NET_CONNECT_FAIL`, `${count(c.short(C.TIMEOUT, now))} 次超时，${count(c.short(C.NET_FAIL, now))} 次联网失败`],
-    ...(fellTrouble ? [[`latest reading ${latest} dBm, ${n1(c.long(C.RSSI_SUM, now) / dayN - latest!)} dB below its own day`, `最新读数 ${latest} dBm，比它自己当天的平均低 ${n1(c.long(C.RSSI_SUM, now) / dayN - latest!)} dB`] as [string, string]] : []),
+    ...(fellTrouble ? [[`latest reading ${latest} dBm, ${n1(below)} dB below its own day`, `最新读数 ${latest} dBm，比它自己当天的平均低 ${n1(below)} dB`] as [string, string]] : []),
   ]);
 }
 

@@ -2,7 +2,7 @@
 // updates, terminal keys, storage and the device clock.
 
 import { compareVersions } from '../../domain/index.ts';
-import { C, EPISODE_GAP, type CounterId } from '../counters.ts';
+import { C, decayedCount, EPISODE_GAP, type CounterId } from '../counters.ts';
 import { buildsOf, type CrashStat } from '../fleet.ts';
 import type { TerminalState } from '../state.ts';
 import { candidate, hours, count, type Candidate, type Detector, type DetectorInput } from './types.ts';
@@ -11,8 +11,8 @@ const AFTER_CHANGE = 8 * 3600;
 /** Apps are listed in full heartbeats (about hourly, and late ones do not update the list), so a
  *  new app may first be seen up to this long after the crashes it causes began. */
 const APP_SEEN_LATE = 75 * 60;
-/** Two crashes as a decayed count (see TWO_READINGS in the environment detector). */
-const TWO_CRASHES = 1.8;
+/** Two crashes, as a decayed count. */
+const TWO_CRASHES = decayedCount(2);
 /** Crashes spread over this long are a loop, not a burst. */
 const LONG_LOOP = 4 * 3600;
 /** An app listed on at most this share of the reporting terminals (or 3) is a rare one. */
