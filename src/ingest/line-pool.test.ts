@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
+import { threadId } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { openSegmentLog } from '../log/index.ts';
-import { createIngestor, importNdjsonFile, readLineChunks } from './index.ts';
+import { createIngestor, digestLineChunks, importNdjsonFile, readLineChunks } from './index.ts';
 
 let dir = '';
 before(async () => {
@@ -113,4 +115,48 @@ test('reading with a progress callback loses nothing: every line of a multi-read
     await log.close();
     assert.equal(r.accepted, 40_000, `${path}: posops import with its progress bar keeps every event`);
   }
+});
+
+test('a pool is started once per process and kept: the next file goes to the same warm worker, and an idle pool does not keep the process alive', async () => {
+  const path = join(dir, 'threads.ndjson');
+  await writeFile(path, sampleText());
+  const task = new URL('./line-pool.thread.fixture.ts', import.meta.url);
+  const threadsOf = async (): Promise<Set<number>> => {
+    const threads = new Set<number>();
+    for await (const { result } of digestLineChunks<{ thread: number }>(path, { task, workers: 1, chunkBytes: 8 * 1024 })) threads.add(result.thread);
+    return threads;
+  };
+  const first = await threadsOf();
+  const second = await threadsOf();
+  assert.equal(first.size, 1);
+  assert.ok(!first.has(threadId), 'digested in a worker');
+  assert.deepEqual(second, first);
+  // a process that used a pool ends by itself when its work is done
+  const script = `import { digestLineChunks } from ${JSON.stringify(new URL('./index.ts', import.meta.url).href)};
+let n = 0;
+const threads = new Set();
+for await (const c of digestLineChunks(${JSON.stringify(path)}, { task: new URL(${JSON.stringify(task.href)}), workers: 1, chunkBytes: 8192 })) {
+  n += c.result.lines;
+  threads.add(c.result.thread);
+}
+console.log(JSON.stringify({ n, threads: [...threads] }));`;
+  const file = join(dir, 'pool-exit.mts');
+  await writeFile(file, script);
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error('the process did not end with an idle pool'));
+    }, 20_000);
+    child.on('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  assert.equal(code, 0);
+  const seen = JSON.parse(out) as { n: number; threads: number[] };
+  assert.ok(seen.n > 3000, out);
+  assert.ok(seen.threads.length === 1 && seen.threads[0] !== 0, `digested in one worker: ${out}`);
 });

@@ -219,9 +219,43 @@ class LinePool {
     this.pending.clear();
   }
 
+  /** Whether the pool can take chunks (no worker has failed). */
+  get usable(): boolean {
+    return !this.broken;
+  }
+
+  /** Readers using the pool: while there are any the workers keep the process alive; idle, they do not (an idle pool never stops an exit). */
+  private readers = 0;
+
+  hold(delta: 1 | -1): void {
+    this.readers += delta;
+    if (this.readers === (delta > 0 ? 1 : 0)) for (const w of this.workers) (delta > 0 ? w.ref() : w.unref());
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * Started pools by task, options and size, kept for the next file: a worker's compiled code warms
+ * up over its first chunks (a cold worker digests medium ~40% slower), so a process that reads
+ * several files, or the same file again, pays that once.
+ */
+const pools = new Map<string, Promise<LinePool>>();
+
+async function acquirePool(size: number, task: LineTask<unknown>, taskUrl: URL, taskOptions: unknown): Promise<{ pool: LinePool; release: () => Promise<void> }> {
+  const key = `${taskUrl.href}\0${size}\0${JSON.stringify(taskOptions ?? null)}`;
+  let started = pools.get(key);
+  if (!started) pools.set(key, (started = LinePool.start(size, task, taskUrl, taskOptions)));
+  const pool = await started;
+  if (!pool.usable) {
+    pools.delete(key);
+    await pool.close();
+    return acquirePool(size, task, taskUrl, taskOptions);
+  }
+  pool.hold(1);
+  return { pool, release: async () => pool.hold(-1) };
 }
 
 /** Worker threads worth starting on this machine: one per core beside the main thread, at most 8. */
@@ -236,7 +270,8 @@ export async function fileBytes(path: string): Promise<number> {
 /** Each chunk of `path` with its task digest, in file order; up to 2 chunks per worker in flight. */
 export async function* digestLineChunks<R>(path: string, opts: LinePoolOptions): AsyncGenerator<{ chunk: LineChunk; result: R }> {
   const task = (await import(opts.task.href)) as LineTask<R>;
-  const pool = opts.workers > 0 ? await LinePool.start(opts.workers, task, opts.task, opts.taskOptions) : undefined;
+  const lease = opts.workers > 0 ? await acquirePool(opts.workers, task, opts.task, opts.taskOptions) : undefined;
+  const pool = lease?.pool;
   const queue: { chunk: LineChunk; result: Promise<unknown> }[] = [];
   const depth = opts.workers * 2; // in-thread: each digest is handed on at once (no events kept waiting)
   try {
@@ -252,6 +287,6 @@ export async function* digestLineChunks<R>(path: string, opts: LinePoolOptions):
       yield { chunk: q.chunk, result: (await q.result) as R };
     }
   } finally {
-    await pool?.close();
+    await lease?.release();
   }
 }
