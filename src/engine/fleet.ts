@@ -5,7 +5,7 @@
 
 import type { RegistryTerminal } from '../domain/index.ts';
 import { C } from './counters.ts';
-import type { TerminalState } from './state.ts';
+import { RING_HOURS, type TerminalState } from './state.ts';
 
 export interface GroupStat {
   terminals: number;
@@ -35,6 +35,12 @@ export interface FleetBaseline {
   /** Terminals that have reported, and per hour (epoch hours) how many silent ones went quiet then. */
   reporting: number;
   quietAt: Map<number, number>;
+  /**
+   * Terminals awake now that went quiet in epoch hour `h` and have since come back (a shop that
+   * closed in the evening and opened this morning). Counted on first ask, one pass over the fleet
+   * per hour asked (only silences without a day of the terminal's own history ask).
+   */
+  reopenedIn(h: number): number;
   /** Per third-party app (name@version): terminals listing it, the crashing ones, and the same per build. */
   apps: Map<string, AppStat>;
   /** Per build (model|firmware|payment app version, and model|firmware): terminals and crashing ones. */
@@ -58,6 +64,23 @@ export interface Climate {
 }
 
 export const SILENT_MS = 60 * 60_000;
+
+/** Whether the terminal sent anything in epoch hour `h` (its activity ring; hours after its newest are silent). */
+function activeIn(s: TerminalState, h: number): boolean {
+  const newest = s.ringHour;
+  if (h > newest || newest - h >= RING_HOURS) return false;
+  return s.counters.hour(h % RING_HOURS) === 1;
+}
+
+/** Awake terminals (heard within SILENT_MS) active in hour `h` and silent the two hours after. */
+function countReopened(members: readonly FleetMember[], nowMs: number, h: number): number {
+  let n = 0;
+  for (const { state: s } of members) {
+    if (s.lastArrival <= 0 || nowMs - s.lastArrival > SILENT_MS) continue;
+    if (activeIn(s, h) && !activeIn(s, h + 1) && !activeIn(s, h + 2)) n++;
+  }
+  return n;
+}
 
 /** A terminal's 24-hour mean temperature, if it reports one. */
 export function meanTemp(s: TerminalState, now: number): number | undefined {
@@ -144,15 +167,21 @@ function bump(map: Map<string, GroupStat>, key: string, silent: boolean): void {
   map.set(key, g);
 }
 
-export function fleetBaseline(members: Iterable<FleetMember>, nowMs: number, observedFrom: number): FleetBaseline {
+export function fleetBaseline(members: readonly FleetMember[], nowMs: number, observedFrom: number): FleetBaseline {
   const now = nowMs / 1000;
   const rf = [0, 0, 0, 0, 0, 0];
   const lat = new Map<string, { ls: number; ln: number; ss: number; sn: number; terminals: number }>();
   const sig = new Map<string, { s: number; n: number }>();
   const bearers = new Map<string, { s: number; ss: number; n: number }>();
+  const reopened = new Map<number, number>();
+  const reopenedIn = (h: number): number => {
+    let n = reopened.get(h);
+    if (n === undefined) reopened.set(h, (n = h + 2 < Math.floor(nowMs / 3_600_000) ? countReopened(members, nowMs, h) : 0));
+    return n;
+  };
   const out: FleetBaseline = {
     reads: rf, chipFailRate: 0, contactlessFailRate: 0, swipeFailRate: 0, hostLatency: new Map(), signal: new Map(), signalByBearer: new Map(),
-    merchants: new Map(), climate: new Map(), bins91: new Map(), observedFrom, reporting: 0, quietAt: new Map(),
+    merchants: new Map(), climate: new Map(), bins91: new Map(), observedFrom, reporting: 0, quietAt: new Map(), reopenedIn,
     apps: new Map(), builds: new Map(),
   };
   const lists = new Map<string, string[]>();

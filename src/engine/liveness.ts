@@ -12,6 +12,11 @@ export const OFFLINE_MIN_MS = 90 * 60_000;
 const GAPS = 2.5;
 /** Without a day of its own history: this share of the fleet going quiet in the same hour is closing time. */
 const CLOSING_SHARE = 0.1;
+/**
+ * A silence that began at closing time is a shop still closed until this share of the terminals
+ * that went quiet with it (the same hour, or either side) are awake again; after that it is late.
+ */
+const REOPENED_LATE = 0.95;
 /** Shorter silences with no other terminal of the shop still talking may be a shop closing early today. */
 const EARLY_CLOSE_MS = 150 * 60_000;
 /** A terminal never heard from is offline once the feed has run this long (more than a day). */
@@ -61,13 +66,21 @@ function activeDayBefore(s: TerminalState, fleet: FleetBaseline, from: number, t
   return [observed, active];
 }
 
-/** Share of the reporting fleet that went quiet in the hour this terminal did, or the hour either side. */
-function quietShare(fleet: FleetBaseline, lastSeen: number): number {
-  if (fleet.reporting < 20) return 0;
+/**
+ * Share of the reporting fleet that went quiet in the hour this terminal did, or the hour either
+ * side; and the share of those awake again now.
+ */
+function quietShare(fleet: FleetBaseline, lastSeen: number): { share: number; reopened: number } {
+  if (fleet.reporting < 20) return { share: 0, reopened: 0 };
   const hour = Math.floor(lastSeen / HOUR);
   let quiet = 0;
-  for (let h = hour - 1; h <= hour + 1; h++) quiet += fleet.quietAt.get(h) ?? 0;
-  return quiet / fleet.reporting;
+  let reopened = 0;
+  for (let h = hour - 1; h <= hour + 1; h++) {
+    quiet += fleet.quietAt.get(h) ?? 0;
+    reopened += fleet.reopenedIn(h);
+  }
+  const closed = quiet + reopened;
+  return { share: closed / fleet.reporting, reopened: closed > 0 ? reopened / closed : 0 };
 }
 
 /** The terminal's shop: how many terminals it has and how many of them are silent (a terminal without a merchant is a shop of one). */
@@ -126,16 +139,22 @@ export function silence(s: TerminalState, fleet: FleetBaseline, merchant: string
   const { merchantTerminals, merchantSilent } = shopOf(fleet, merchant);
   let expected: number;
   let closingShare: number | undefined;
+  let closing = false;
   if (observedHours >= 2) expected = activeHours / observedHours;
   else {
     const beyond = silentMs - minMs + OFFLINE_MIN_MS;
     expected = beyond >= 4 * HOUR ? 0.75 : beyond >= 3 * HOUR ? 0.6 : 0.3;
-    closingShare = quietShare(fleet, s.lastArrival);
-    if (closingShare >= CLOSING_SHARE) expected = Math.min(expected, 0.3);
+    const quiet = quietShare(fleet, s.lastArrival);
+    closingShare = quiet.share;
+    // it went quiet at closing time, and its shop is not late yet: most that closed with it are still closed
+    closing = closingShare >= CLOSING_SHARE && quiet.reopened < REOPENED_LATE;
+    if (closing) expected = Math.min(expected, 0.3);
   }
   // the shop's other terminals worked on for hours after this one went quiet: it was not closing time
   const peersWorkedSince = merchantLastSeen - s.lastArrival >= PEERS_WORKED_MS;
-  const peerTalks = merchantTerminals > 1 && (merchantSilent < merchantTerminals || peersWorkedSince);
+  // at the fleet's closing time a peer heard since proves nothing: an always-on terminal of the shop
+  // talks all night, and in the morning one counter is switched on before the others
+  const peerTalks = merchantTerminals > 1 && !closing && (merchantSilent < merchantTerminals || peersWorkedSince);
   if (peerTalks) expected = Math.min(1, expected + 0.25);
   // every terminal of a shop going quiet together is the shop closing, not a network fault
   else if (merchantTerminals > 1) expected = Math.min(expected, 0.3);

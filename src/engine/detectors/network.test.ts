@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { at, diagnosisOf, engineWith, merged, registry, shopDays, terminal, txn } from '../test-builders.ts';
+import { at, diagnosisOf, engineWith, heartbeat, merged, registry, shopDays, terminal, txn } from '../test-builders.ts';
 
 const reg = registry([terminal({ terminal: 'T1' }), terminal({ terminal: 'T2' }), terminal({ terminal: 'T3' }), terminal({ terminal: 'T4', sim_expires: '2026-06-04' })]);
 const day = (t: string, seed: number, days = 2, close = 780) => shopDays({ terminal: t, days, open: 60, close, seed });
@@ -127,4 +127,29 @@ test('diagnose() reports net.weak_signal when a wifi signal falls far and timeou
   assert.equal(d.diagnoses[0]?.cause, 'net.weak_signal', JSON.stringify(d.diagnoses));
   assert.match(d.diagnoses[0]!.evidence.join(' '), /latest reading -85 dBm/);
   assert.equal(diagnosisOf(engineWith(fleetReg, fleet.filter((e) => e.tsMs <= when)), 'W0', when).status, 'ok');
+});
+
+test('diagnose() with no day of history: closed since the evening is not offline until nearly every shop that closed then has opened again', () => {
+  // the feed begins at 12:00 UTC (20:00 China time); 60 one-terminal shops and shop MS close at
+  // 14:00; MS's second terminal T2 stays on all night (heartbeats only)
+  const shops = Array.from({ length: 60 }, (_, i) => `F${String(i).padStart(2, '0')}`);
+  const fleet = registry([...shops.map((t) => terminal({ terminal: t })), terminal({ terminal: 'T1', merchant: 'MS' }), terminal({ terminal: 'T2', merchant: 'MS' }), terminal({ terminal: 'FX' })]);
+  const evening = (t: string, seed: number) => shopDays({ terminal: t, days: 1, open: 720, close: 840, seed });
+  const morning = (t: string, open: number, seed: number) => shopDays({ terminal: t, days: 2, open, close: 840, seed }).filter((e) => e.tsMs >= at(1440));
+  const alwaysOn = Array.from({ length: (1440 + 400 - 720) / 5 }, (_, k) => heartbeat({ terminal: 'T2', t: at(720 + k * 5) }));
+  // 56 shops open at 01:00-01:28 UTC, four and T1 at 03:00, FX not at all
+  const events = merged(
+    ...shops.map((t, i) => evening(t, 10 + i)), evening('T1', 1), evening('FX', 2), alwaysOn,
+    ...shops.map((t, i) => morning(t, i < 56 ? 60 + (i >> 1) : 180, 10 + i)), morning('T1', 180, 1),
+  );
+  const upTo = (now: number) => engineWith(fleet, events.filter((e) => e.tsMs <= now));
+  // 09:40 China time: 56 of the 62 that closed together have opened (the 6 still closed are under a tenth of the fleet)
+  const early = at(1440 + 100);
+  const before = upTo(early);
+  assert.equal(diagnosisOf(before, 'T1', early).status, 'ok', 'its shop\'s always-on terminal does not make it late');
+  assert.equal(diagnosisOf(before, 'F59', early).status, 'ok', 'a shop that opens later than most');
+  const late = at(1440 + 300); // 13:00 China time: every other shop is open
+  const after = upTo(late);
+  assert.equal(diagnosisOf(after, 'FX', late).diagnoses[0]?.cause, 'net.offline');
+  assert.equal(diagnosisOf(after, 'F59', late).status, 'ok');
 });
