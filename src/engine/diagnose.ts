@@ -3,7 +3,8 @@
 
 import { causeInfo, type CauseCode, type Diagnosis, type DiagnosisReport, type Incident, type Registry, type RegistryModel, type RegistryTerminal, type TerminalDiagnosis } from '../domain/index.ts';
 import { DETECTORS, type Candidate } from './detectors/index.ts';
-import { evidenceTime } from './detectors/types.ts';
+import { evidenceTime, txnEvidenceTime } from './detectors/types.ts';
+import { C } from './counters.ts';
 import { fleetBaseline, type FleetBaseline } from './fleet.ts';
 import type { TerminalState } from './state.ts';
 
@@ -55,9 +56,10 @@ function incidentDiagnosis(inc: Incident): Diagnosis {
 
 function candidatesOf(terminal: string, state: TerminalState, x: DiagnoseInput, ctx: FleetContext): Candidate[] {
   const registry = x.byTerminal.get(terminal);
+  const now = evidenceTime(state.lastArrival, x.nowMs / 1000);
   const input = {
     terminal, state, registry, model: registry?.model ? x.models.get(registry.model) : undefined,
-    maintenance: x.registry.maintenance, fleet: ctx.fleet, now: evidenceTime(state.lastArrival, x.nowMs / 1000), at: x.nowMs / 1000,
+    maintenance: x.registry.maintenance, fleet: ctx.fleet, now, at: x.nowMs / 1000, txnNow: txnEvidenceTime(now, state.counters.last(C.TXN)),
     merchantLastSeen: registry?.merchant ? ctx.merchantLast.get(registry.merchant) : undefined,
   };
   const out: Candidate[] = [];

@@ -3,10 +3,10 @@
 
 import { C } from '../counters.ts';
 import { concentratedOperator } from './readers.ts';
-import { candidate, count, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
+import { candidate, count, pct, shopDay, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 function merchantSetup(x: DetectorInput): Candidate | undefined {
-  const { state: s, now } = x;
+  const { state: s, txnNow: now } = x;
   const n = s.counters.long(C.RC_SETUP, now);
   const txn = s.counters.long(C.TXN, now);
   const share = n / Math.max(1, txn);
@@ -18,7 +18,9 @@ function merchantSetup(x: DetectorInput): Candidate | undefined {
 }
 
 function limit(x: DetectorInput): Candidate | undefined {
-  const { state: s, now } = x;
+  const { state: s, txnNow: now } = x;
+  // limits are per business day: yesterday's refusals say nothing about today's
+  if (shopDay(s.counters.last(C.RC_LIMIT)) !== shopDay(x.at)) return undefined;
   const n = s.counters.long(C.RC_LIMIT, now);
   const txn = s.counters.long(C.TXN, now);
   const share = n / Math.max(1, txn);

@@ -29,6 +29,12 @@ export interface DetectorInput {
   now: number;
   /** The report moment (epoch s): for what depends on the wall clock (silence, contracts, windows). */
   at: number;
+  /**
+   * Evidence time (epoch s) for what transactions answer: `now`, or the terminal's last transaction
+   * when that is older than EVIDENCE_HOLD_S — a terminal with no sale since (a shop closed for the
+   * night, or switched on this morning and sending only heartbeats) has not shown its fault gone.
+   */
+  txnNow: number;
   /** Latest arrival (epoch ms) of any terminal of the same merchant, this one included. */
   merchantLastSeen?: number;
 }
@@ -41,6 +47,19 @@ export function evidenceTime(lastArrivalMs: number, at: number): number {
   if (lastArrivalMs <= 0) return at;
   const last = lastArrivalMs / 1000;
   return at - last > EVIDENCE_HOLD_S ? last : at;
+}
+
+/** The evidence time for transaction answers, given `now` and the last transaction (epoch s, 0: none). */
+export function txnEvidenceTime(now: number, lastTxn: number): number {
+  return lastTxn > 0 && now - lastTxn > EVIDENCE_HOLD_S ? lastTxn : now;
+}
+
+/** Shops run on China time (UTC+8): their business day, limits included, turns at midnight there. */
+const SHOP_DAY_OFFSET_S = 8 * 3600;
+
+/** The shop's business day (days since the epoch, China time) of epoch second `sec`. */
+export function shopDay(sec: number): number {
+  return Math.floor((sec + SHOP_DAY_OFFSET_S) / 86_400);
 }
 
 export interface Detector {
