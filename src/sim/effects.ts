@@ -22,6 +22,8 @@ export interface Effects {
   /** Response-code override: probability and codes. */
   rcRate: number;
   rcCodes: readonly string[];
+  /** Share of payments the host refuses (61/65) once the day's approved amount has reached the merchant's daily limit. */
+  limitRefusal: number;
   timeoutRate: number;
   latencyMult: number;
   rttMult: number;
@@ -54,7 +56,7 @@ export interface Effects {
 export function noEffects(): Effects {
   return {
     dead: false, disconnected: false, noTxn: false, chipFail: 0, ctlsFail: 0, swipeFail: 0, opReadFail: 0, opInputFail: 0,
-    rcRate: 0, rcCodes: [], timeoutRate: 0, latencyMult: 1, rttMult: 1, dnsFail: false, tlsFail: 0, pinFail: 0,
+    rcRate: 0, rcCodes: [], limitRefusal: 0, timeoutRate: 0, latencyMult: 1, rttMult: 1, dnsFail: false, tlsFail: 0, pinFail: 0,
     printer: 'ok', printerErrorMsg: '', chip: 'ok', contactless: 'ok', magstripe: 'ok', screen: 'ok', keypad: 'ok', tamper: false,
     rssiDelta: 0, hbDrop: 0, tempDelta: 0, batteryDrain: 1, skewMs: 0, oldVersions: false, every: 0, periodic: [],
   };
@@ -93,7 +95,8 @@ export const FAULT_EFFECTS: Record<CauseCode, Apply> = {
   'net.carrier_outage': (e) => { e.disconnected = true; },
   'contract.expired': (e) => { e.disconnected = true; },
   'acct.merchant_setup': (e, s) => { e.rcRate = s ? 0.85 : 0.35; e.rcCodes = ['03', '03', '58']; },
-  'acct.limit_exceeded': (e, s) => { e.rcRate = s ? 0.55 : 0.22; e.rcCodes = ['61', '61', '61', '65']; },
+  // the public samples: after the day's limit 5-10% of payments still approved
+  'acct.limit_exceeded': (e, s) => { e.limitRefusal = s ? 0.93 : 0.45; },
   'op.input_error': (e, s, f) => { e.operator = f.operator; e.opInputFail = s ? 0.45 : 0.2; },
   'op.card_handling': (e, s, f) => { e.operator = f.operator; e.opReadFail = s ? 0.45 : 0.2; },
   'provider.maintenance': (e, s) => { e.rcRate = s ? 0.8 : 0.4; e.rcCodes = ['91', '96', '96']; e.timeoutRate += 0.1; },

@@ -56,7 +56,7 @@ export class FleetPart {
     return m;
   }
 
-  /** [issuerHits, issuerSince] per terminal of the part, after the last slice. */
+  /** [issuerHits, issuerSince, limitRefusedAt] per terminal of the part, after the last slice. */
   async issuers(): Promise<Float64Array> {
     const m = await this.next();
     if (!('done' in m)) throw new Error('the simulation worker sent more slices than expected');

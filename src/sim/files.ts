@@ -52,11 +52,11 @@ function queueSlice(queue: ArrivalQueue, slice: PartSlice): void {
   for (let i = 0; i < n; i++) queue.push(times[2 * i]!, lines[i]!, times[2 * i + 1]!);
 }
 
-/** The truth needs the issuer hits of every terminal, the worker's included, in fleet order. */
+/** The truth needs the issuer hits and daily limits of every terminal, the worker's included, in fleet order. */
 async function truthSims(local: TruthSim[], part: FleetPart | undefined, fleet: SimFleet): Promise<TruthSim[]> {
   if (!part) return local;
   const issuers = await part.issuers();
-  const remote = fleet.profiles.slice(part.from, part.to).map((p, i) => ({ p, issuerHits: issuers[2 * i]!, issuerSince: issuers[2 * i + 1]! }));
+  const remote = fleet.profiles.slice(part.from, part.to).map((p, i) => ({ p, issuerHits: issuers[3 * i]!, issuerSince: issuers[3 * i + 1]!, limitRefusedAt: issuers[3 * i + 2]! }));
   return [...local, ...remote];
 }
 

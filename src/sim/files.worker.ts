@@ -26,7 +26,7 @@ export interface PartSlice {
 
 export interface PartDone {
   done: true;
-  /** [issuerHits, issuerSince] per terminal of the part, for the truth. */
+  /** [issuerHits, issuerSince, limitRefusedAt] per terminal of the part, for the truth. */
   issuers: Float64Array;
 }
 
@@ -56,10 +56,11 @@ function runPart(job: PartJob): void {
     lines = [];
     times = [];
   }
-  const issuers = new Float64Array(sims.length * 2);
+  const issuers = new Float64Array(sims.length * 3);
   sims.forEach((s, i) => {
-    issuers[2 * i] = s.issuerHits;
-    issuers[2 * i + 1] = s.issuerSince;
+    issuers[3 * i] = s.issuerHits;
+    issuers[3 * i + 1] = s.issuerSince;
+    issuers[3 * i + 2] = s.limitRefusedAt;
   });
   const done: PartDone = { done: true, issuers };
   parentPort!.postMessage(done, [issuers.buffer as ArrayBuffer]);

@@ -2,6 +2,7 @@
 // (terminals, merchants, models, maintenance) that an acquirer would hold about them.
 import type { Registry, RegistryMerchant, RegistryTerminal } from '../domain/index.ts';
 import { DAY, formatDate } from './clock.ts';
+import { unreachedLimit } from './plan.limit.ts';
 import { Rng } from './random.ts';
 import type { Bearer, TerminalProfile } from './types.ts';
 import { CARRIERS, HOSTS, MODELS, REGIONS, REGION_ZH, SHOP_TYPES, STREETS, SURNAMES, THIRD_PARTY_APPS, type ModelSpec, type ShopType } from './world.ts';
@@ -102,17 +103,22 @@ export function buildFleet(seed: number, count: number, start: number, end: numb
     const merchant = `M${10001 + merchants.length}`;
     const operators = Array.from({ length: rng.int(1, 5) }, (_, k) => String(k + 1).padStart(2, '0'));
     const n = Math.min(terminalsPerMerchant(rng), count - profiles.length);
-    merchants.push({
+    const row: RegistryMerchant = {
       merchant,
       name: merchantName(rng, region.name, shop),
       fee_rate: rng.pick([0.0038, 0.006, 0.0125]),
       daily_limit: rng.int(30, 80) * 100_000,
-    });
+    };
+    merchants.push(row);
+    const own: TerminalProfile[] = [];
     for (let k = 0; k < n; k++) {
       const p = buildProfile(rng, profiles.length, prefix, merchant, shop, region, hours, nightOff, host, operators);
+      own.push(p);
       profiles.push(p);
       terminals.push(registryTerminal(rng, p, start, end));
     }
+    // only a limit fault lowers it (plan.limit.ts)
+    row.daily_limit = unreachedLimit(row.daily_limit ?? 0, own, start);
   }
   const models = MODELS.map((m) => ({ model: m.model, vendor: m.vendor, min_firmware: m.minFirmware, min_app: m.minApp }));
   return { profiles, registry: { terminals, merchants, models, maintenance: [] } };

@@ -5,6 +5,7 @@ import { DAY, HOUR, MINUTE, formatDate, localDayStart } from './clock.ts';
 import { Rng, mixSeed } from './random.ts';
 import type { Magnitude, PlannedFault, TerminalProfile } from './types.ts';
 import { nextPowered } from './schedule.ts';
+import { planDailyLimit } from './plan.limit.ts';
 import { addIncident, emptyDraft, planCampaigns, planCarrierOutages, planHostIncidents, planIssuerDown, type PlanDraft } from './plan.incidents.ts';
 
 export const INCIDENT_CAUSES: readonly CauseCode[] = [
@@ -82,6 +83,7 @@ function planTerminalFaults(d: PlanDraft, rng: Rng, profiles: TerminalProfile[],
     const f: PlannedFault = { terminal: p.id, cause, from: onset(rng, cause, p, start, end), magnitude };
     if (cause.startsWith('op.')) f.operator = rng.pick(p.operators);
     if (cause === 'contract.expired') expireContract(f, p, registry, start, end);
+    if (cause === 'acct.limit_exceeded') planDailyLimit(f, p, registry, end);
     d.claimed.add(p.id);
     d.faults.push(f);
   }

@@ -9,6 +9,7 @@ import type { PlannedFault, Scenario, ScenarioFault, TerminalProfile } from './t
 import { ISSUERS } from './world.ts';
 import { addIncident, bumpVersion, carrierMembers, emptyDraft, hostMembers, type PlanDraft } from './plan.incidents.ts';
 import { INCIDENT_CAUSES } from './plan.faults.ts';
+import { planDailyLimit } from './plan.limit.ts';
 
 interface Ctx {
   d: PlanDraft;
@@ -84,6 +85,7 @@ function addTerminalFault(c: Ctx, f: ScenarioFault, at: string, from: number, to
     if (p.bearer === '4g') row.sim_expires = date;
     else row.lease_expires = date;
   }
+  if (cause === 'acct.limit_exceeded') planDailyLimit(fault, p, c.registry, c.end);
   c.d.claimed.add(p.id);
   c.d.faults.push(fault);
 }

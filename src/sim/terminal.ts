@@ -9,6 +9,7 @@ import { fullHeartbeat, lightHeartbeat, netPrefix, stepBattery } from './termina
 import { oddTrouble, onFaultStart, onFaultEnd, periodicEvent } from './terminal.faults.ts';
 import { transaction } from './terminal.txn.ts';
 import { installStep } from './terminal.install.ts';
+import { DailySales } from './terminal.limit.ts';
 import { EventWriter, type Sink } from './terminal.events.ts';
 import type { PlannedFault, PlannedInstall, TerminalProfile } from './types.ts';
 
@@ -62,6 +63,8 @@ export class TerminalSim {
    */
   readonly ownFault: boolean;
   issuerSince = 0;
+  /** The approved amount per China day, on a terminal with a daily limit (acct.limit_exceeded). */
+  readonly sales: DailySales | undefined;
   eff: Effects = noEffects();
   /** `"net":{"type":…,"carrier":…` of this terminal's heartbeats (constant). */
   readonly netPrefix: string;
@@ -79,6 +82,8 @@ export class TerminalSim {
     this.world = world;
     this.faults = faults;
     this.ownFault = faults.some((f) => f.incident === undefined && !f.transient);
+    const limit = faults.find((f) => f.dailyLimit !== undefined)?.dailyLimit;
+    this.sales = limit === undefined ? undefined : new DailySales(p, limit, start);
     this.installs = installs.map((i) => ({ ...i })).sort((a, b) => a.at - b.at);
     this.out = new EventWriter(p, this.rng, sink);
     this.netPrefix = netPrefix(p);
@@ -100,6 +105,11 @@ export class TerminalSim {
     this.nextFull = this.powered ? start + this.rng.range(0, HOUR) : Infinity;
     this.nextTxn = this.powered ? this.txnAfter(start) : Infinity;
     this.refreshEffects(start);
+  }
+
+  /** The first refusal over the daily limit of the latest day with one (0: none, or no limit). */
+  get limitRefusedAt(): number {
+    return this.sales?.firstRefusal ?? 0;
   }
 
   /** Runs the terminal up to (not including) `until`. */

@@ -8,6 +8,8 @@ const ENTRY_WEIGHTS = [['qr', 45], ['contactless', 23], ['chip', 22], ['swipe', 
 const CARD_DECLINES = [['51', 22], ['05', 11], ['55', 3.5], ['54', 2], ['57', 1.5], ['61', 2.5], ['62', 0.3], ['41', 0.3], ['96', 0.2], ['91', 0.2]] as const;
 const CARD_DECLINE_RATE = 0.045;
 const INPUT_ERRORS = ['55', '55', '13', '14', '12'] as const;
+/** A merchant over its daily limit: mostly 61 (exceeds amount limit), some 65 (count limit), as in the public samples. */
+const LIMIT_CODES = ['61', '61', '61', '61', '61', '61', '65'] as const;
 const ISSUER_WEIGHTS = ISSUERS.map((i) => [i, i.weight] as const);
 const READ_MESSAGES: Record<string, string> = {
   chip: 'chip: no ATR from card',
@@ -70,6 +72,10 @@ function responseCode(sim: TerminalSim, t: number, entry: string, bin: string | 
   const e = sim.eff;
   const r = sim.rng;
   if (bin && issuerDown(sim, t, bin)) return '91';
+  if (e.limitRefusal > 0 && sim.sales?.reached(t) && r.chance(e.limitRefusal)) {
+    sim.sales.refuse(t);
+    return r.pick(LIMIT_CODES);
+  }
   if (r.chance(e.rcRate)) return r.pick(e.rcCodes);
   if (e.operator === operator && r.chance(e.opInputFail)) return r.pick(INPUT_ERRORS);
   if (entry === 'qr') return r.chance(0.012) ? '51' : '00';
@@ -119,7 +125,9 @@ export function transaction(sim: TerminalSim, t: number): void {
   const base = entry === 'qr' ? 300 + r.exp(160) : 120 + 2 * (p.host.rtt + bearerLatency(sim)) + r.exp(110);
   const latency = timeout ? (p.model.fullTxn ? 60000 : 30000) : Math.round(base * loadFactor(t) * e.latencyMult);
   if (rc === 'A0' && r.chance(0.5)) sim.out.error(t, 'KEY_ERROR', 'MAC verification failed', e, operator);
-  let s = `${p.model.fullTxn ? ',"mti":"0200"' : ''},"stan":${stan(sim)},"entry":"${entry}","amount":${amount(sim)}`;
+  const paid = amount(sim);
+  if (rc === '00') sim.sales?.approve(t, paid);
+  let s = `${p.model.fullTxn ? ',"mti":"0200"' : ''},"stan":${stan(sim)},"entry":"${entry}","amount":${paid}`;
   if (p.model.fullTxn) s += ',"currency":"CNY"';
   s += `,"rc":${rc === null ? 'null' : `"${rc}"`}`;
   if (p.model.fullTxn || timeout) s += `,"timeout":${timeout}`;

@@ -1,5 +1,5 @@
 // truth.json: what is really wrong at the moment `at` (format of samples/README.md).
-import { formatTs } from './clock.ts';
+import { formatTs, localDayStart } from './clock.ts';
 import { isPowered, nextPowered } from './schedule.ts';
 import type { PlannedFault, SimFleet } from './types.ts';
 
@@ -17,11 +17,15 @@ export interface Truth {
   notes: string[];
 }
 
-/** What the truth needs of a simulated terminal: the 91 answers of an issuer outage it received. */
+/**
+ * What the truth needs of a simulated terminal: the 91 answers of an issuer outage it received,
+ * and the first refusal over its daily limit of the latest day with one (0: none).
+ */
 export interface TruthSim {
   p: { id: string };
   issuerHits: number;
   issuerSince: number;
+  limitRefusedAt: number;
 }
 
 /** Whether the terminal was switched on at some moment of [from, to]. */
@@ -65,6 +69,15 @@ function membership(fleet: SimFleet, sims: readonly TruthSim[], at: number): Mem
   return { own, members, firstMember };
 }
 
+/**
+ * A daily limit shows on at's China business day only, once that day's approved amount has reached
+ * it: since that day's first refusal (after the onset, when the fault began later that day).
+ * Otherwise the terminal is ok at `at` (the refusals of the evening before are over).
+ */
+function limitSince(refusedAt: number, at: number): number | undefined {
+  return refusedAt > 0 && refusedAt <= at && localDayStart(refusedAt) === localDayStart(at) ? refusedAt : undefined;
+}
+
 function pastIncidents(fleet: SimFleet, at: number): Truth['past'] {
   const past: Truth['past'] = [];
   fleet.incidents.forEach((i, k) => {
@@ -88,10 +101,13 @@ export function buildTruth(fleet: SimFleet, sims: readonly TruthSim[], at: numbe
     incidents.push({ cause: inc.cause, scope: inc.scope, terminals: list, since, note: inc.note, ...(inc.bins ? { bins: inc.bins } : {}) });
   });
   const faults: Truth['faults'] = {};
+  const refused = new Map(sims.map((s) => [s.p.id, s.limitRefusedAt]));
   for (const [id, f] of [...own].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (terminals[id] !== 'ok') continue;
+    const since = f.cause === 'acct.limit_exceeded' ? limitSince(refused.get(id) ?? 0, at) : f.from;
+    if (since === undefined) continue;
     terminals[id] = f.cause;
-    faults[id] = { cause: f.cause, since: formatTs(f.from), magnitude: f.magnitude, ...(f.operator ? { operator: f.operator } : {}) };
+    faults[id] = { cause: f.cause, since: formatTs(since), magnitude: f.magnitude, ...(f.operator ? { operator: f.operator } : {}) };
   }
   const transients = fleet.faults.filter((f) => f.incident === undefined && f.to !== undefined && f.to <= at)
     .map((f) => ({ terminal: f.terminal, kinds: [f.transient ?? f.cause], until: formatTs(f.to!) }));

@@ -50,6 +50,8 @@ export interface PlannedFault {
   transient?: string;
   /** Extra detail, e.g. the conflicting app or the announced flag. */
   detail?: string;
+  /** acct.limit_exceeded: the merchant's daily limit (plan.limit.ts), same unit as a payment's amount. */
+  dailyLimit?: number;
 }
 
 export interface PlannedIncident {
