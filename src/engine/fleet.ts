@@ -5,6 +5,7 @@
 
 import type { RegistryTerminal } from '../domain/index.ts';
 import { C } from './counters.ts';
+import { meanTemp } from './state.heartbeat.ts';
 import { RING_HOURS, type TerminalState } from './state.ts';
 
 export interface GroupStat {
@@ -82,14 +83,9 @@ function countReopened(members: readonly FleetMember[], nowMs: number, h: number
   return n;
 }
 
-/** A terminal's 24-hour mean temperature, if it reports one. */
-export function meanTemp(s: TerminalState, now: number): number | undefined {
-  const n = s.counters.long(C.TEMP_N, now);
-  return n >= 1 ? s.counters.long(C.TEMP_SUM, now) / n : undefined;
-}
 
 function addClimate(map: Map<string, Climate>, region: string, s: TerminalState, now: number): void {
-  const t = meanTemp(s, now);
+  const t = meanTemp(s.counters, now);
   const h = s.health?.humidity;
   if (t === undefined && h === undefined) return;
   let c = map.get(region);

@@ -13,6 +13,12 @@ export const WARM_C = 42;
 export const HOTTER_C = 12;
 export const WEAK_RSSI = -100;
 
+/** A terminal's 24-hour mean temperature, if it reports one. */
+export function meanTemp(c: Counters, now: number): number | undefined {
+  const n = c.long(C.TEMP_N, now);
+  return n >= 1 ? c.long(C.TEMP_SUM, now) / n : undefined;
+}
+
 export interface Health {
   at: number;
   /** Latest self-test values: printer, reader.chip, reader.contactless, reader.magstripe, screen, keypad, tamper. */
@@ -367,8 +373,7 @@ function foldEnv(h: Health, c: Counters, e: HeartbeatEvent, sec: number, latest:
     if (latest) {
       // a spot that just turned hot (sun, a heater) shows against the terminal's own day at once,
       // hours before its 2-hour mean gets there; the run counts such readings in a row
-      const n = c.long(C.TEMP_N, sec);
-      const usual = n >= 1 ? c.long(C.TEMP_SUM, sec) / n : undefined;
+      const usual = meanTemp(c, sec);
       h.heatRun = usual !== undefined && t >= WARM_C && t - usual >= HOTTER_C ? (h.heatRun ?? 0) + 1 : 0;
     }
     c.add(C.TEMP_SUM, sec, t);

@@ -1,8 +1,7 @@
 // Heat and humidity, when failures follow them.
 
 import { C, decayedCount } from '../counters.ts';
-import { meanTemp } from '../fleet.ts';
-import { HOT_C, HOTTER_C, HUMID_PCT, WARM_C } from '../state.heartbeat.ts';
+import { HOT_C, HOTTER_C, HUMID_PCT, meanTemp, WARM_C } from '../state.heartbeat.ts';
 import { candidate, count, n1, pct, type Candidate, type Detector, type DetectorInput } from './types.ts';
 
 /** Humidity points above the same region's terminals that make a terminal's spot damp. */
@@ -14,7 +13,7 @@ const TWO_READINGS = decayedCount(2);
 function neighbours(x: DetectorInput): { temp?: number; humidity?: number } {
   const c = x.fleet.climate.get(x.registry?.region ?? '');
   if (!c) return {};
-  const own = meanTemp(x.state, x.at);
+  const own = meanTemp(x.state.counters, x.at);
   const tn = c.tempN - (own !== undefined ? 1 : 0);
   const ownHum = x.state.health?.humidity;
   const hn = c.humN - (ownHum !== undefined ? 1 : 0);
