@@ -5,13 +5,7 @@
 // (setRegistry gives a new registry, or asks for a rebuild).
 
 import type { Registry, RegistryTerminal } from '../domain/index.ts';
-
-/** FNV-1a over the UTF-16 code units. */
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+import { nameHash } from './state.table.ts';
 
 export class TerminalIndex implements ReadonlyMap<string, RegistryTerminal> {
   /** Position in `terminals` + 1 per slot (0: empty); a name given twice keeps the last (as a Map). */
@@ -39,7 +33,7 @@ export class TerminalIndex implements ReadonlyMap<string, RegistryTerminal> {
 
   /** The slot holding `name`, or the empty slot where it would go. */
   private find(name: string): number {
-    let at = hash(name) & this.mask;
+    let at = nameHash(name) & this.mask;
     for (;;) {
       const p = this.slots[at]!;
       if (p === 0 || this.terminals[p - 1]!.terminal === name) return at;

@@ -4,8 +4,8 @@
 
 import type { TerminalState } from './state.ts';
 
-/** FNV-1a over the UTF-16 code units. */
-function hash(s: string): number {
+/** FNV-1a over the UTF-16 code units (the engine's open-addressing tables of terminal names). */
+export function nameHash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
@@ -26,7 +26,7 @@ export class StateTable implements Iterable<[string, TerminalState]> {
 
   /** The slot holding `name`, or the empty slot where it would go. */
   private find(name: string): number {
-    let at = hash(name) & this.mask;
+    let at = nameHash(name) & this.mask;
     for (;;) {
       const p = this.slots[at]!;
       if (p === 0 || this.list[p - 1]!.name === name) return at;
