@@ -184,6 +184,8 @@ class LinePool {
   private readonly pending = new Map<number, Pending>();
   private next = 0;
   private broken = false;
+  /** Readers using the pool (see hold). */
+  private readers = 0;
 
   constructor(size: number, private readonly task: LineTask<unknown>, script: string, taskOptions: unknown) {
     for (let i = 0; i < size; i++) {
@@ -224,9 +226,7 @@ class LinePool {
     return !this.broken;
   }
 
-  /** Readers using the pool: while there are any the workers keep the process alive; idle, they do not (an idle pool never stops an exit). */
-  private readers = 0;
-
+  /** One more (1) or one fewer (-1) reader: while there are any the workers keep the process alive; idle, they do not (an idle pool never stops an exit). */
   hold(delta: 1 | -1): void {
     this.readers += delta;
     if (this.readers === (delta > 0 ? 1 : 0)) for (const w of this.workers) (delta > 0 ? w.ref() : w.unref());

@@ -59,7 +59,6 @@ export async function openFileBytes(path: string, readBytes: number, onBytes?: (
   return out;
 }
 
-
 class LineSplitter {
   private carry = '';
   private skipping: { line: number; bytes: number } | undefined;
